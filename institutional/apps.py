@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InstitutionalConfig(AppConfig):
+    name = "institutional"
+    verbose_name = "Наставничество в организации"

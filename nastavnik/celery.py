@@ -1,0 +1,15 @@
+"""The Celery application. Tenant-aware: a task runs in the schema it was sent from.
+
+tenant-schemas-celery puts the sender's schema into the message headers and switches the
+worker's connection to that schema before the task runs.
+"""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nastavnik.settings")
+
+app = CeleryApp("nastavnik")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

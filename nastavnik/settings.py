@@ -1,0 +1,264 @@
+"""Settings for development, tests and the demo (`make run`, `make test`).
+
+Production settings live in `nastavnik/settings_production.py` and refuse to start
+without their secrets. Every value that differs between machines comes from the
+environment; with nothing set, the project brings its own PostgreSQL (pgserver under
+`.data/`) and a broker that needs no server (Kombu's filesystem transport).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("NASTAVNIK_DATA_DIR", BASE_DIR / ".data"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# Tenants are reached by host name: `<code>.<NASTAVNIK_BASE_DOMAIN>`; the base domain itself
+# is the public host (landing page, platform administration).
+BASE_DOMAIN = os.environ.get("NASTAVNIK_BASE_DOMAIN", "localhost")
+PUBLIC_HOSTS = env_list("NASTAVNIK_PUBLIC_HOSTS", [BASE_DOMAIN, "127.0.0.1"])
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1", "testserver"])
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "analytics",
+    "fixtures",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+]
+# Content types and permissions stay in the public schema only, so guardian's grants inside a
+# tenant schema point at the same content type ids as auth's permissions.
+TENANT_APPS = [
+    "guardian",
+    "institutional",
+    "municipal",
+    "regional",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Organization"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+TENANT_TEMPLATE_SCHEMA = "tenant_template"
+TENANT_LIMIT_SET_CALLS = True
+PUBLIC_SCHEMA_URLCONF = "nastavnik.urls_public"
+ROOT_URLCONF = "nastavnik.urls_public"
+# The URLconf each level of organization is served with (see nastavnik.middleware).
+TENANT_URLCONFS = {
+    "region": "nastavnik.urls_region",
+    "municipality": "nastavnik.urls_municipality",
+    "organization": "nastavnik.urls_organization",
+}
+# Paths on a tenant host that need no membership of that organization: signing in and
+# recovering a password. Everything else answers "not found" to non-members.
+TENANT_OPEN_PATH_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/password-reset/",
+    "/accounts/reset/",
+    "/accounts/handoff/",
+    "/api/v1/auth/token/",
+    "/static/",
+    "/favicon.ico",
+)
+
+MIDDLEWARE = [
+    "nastavnik.middleware.TenantRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nastavnik.middleware.AuditActorMiddleware",
+    "nastavnik.middleware.MembershipRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "nastavnik" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "nastavnik.context_processors.platform",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "nastavnik.wsgi.application"
+ASGI_APPLICATION = "nastavnik.asgi.application"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from nastavnik import localdb
+
+    url = localdb.ensure_database()
+    os.environ["DATABASE_URL"] = url  # child processes (worker, beat) reuse it
+    return url
+
+
+DATABASES = {"default": dj_database_url.parse(_database_url(), conn_max_age=60)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+    "NASTAVNIK_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}"
+)
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Lock-out: this many failed sign-ins for one e-mail within the window lock it for the window.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("NASTAVNIK_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("NASTAVNIK_LOGIN_LOCKOUT_MINUTES", "15"))
+HANDOFF_MAX_AGE_SECONDS = 60
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Moscow"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end packages come from the npm registry (package-lock.json) at install time.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    BASE_DIR / "nastavnik" / "static",
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = Path(os.environ.get("NASTAVNIK_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Наставник <no-reply@nastavnik.localhost>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["nastavnik.api.permissions.IsTenantMember"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Наставник API",
+    "DESCRIPTION": "API платформы системы наставничества педагогических работников. "
+    "Все запросы выполняются в контексте организации, определяемой именем хоста.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["nastavnik.api.permissions.IsTenantMember"],
+}
+
+# Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under .data/.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+BROKER_DIR = Path(os.environ.get("NASTAVNIK_BROKER_DIR", DATA_DIR / "broker"))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+else:
+    for sub in ("queue", "processed", "results"):
+        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{BROKER_DIR / 'results'}"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("NASTAVNIK_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
+}
+
+# tenants.AuditEvent (public schema) and institutional.AuditEvent (each tenant schema) share the
+# table name `audit_event` on purpose: the one trigger function writes to the table of the schema
+# where the change happened. They never meet in one schema.
+SILENCED_SYSTEM_CHECKS = ["models.W035"]

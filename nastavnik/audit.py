@@ -89,15 +89,21 @@ def track_operation(table: str, columns: list[str]) -> migrations.RunSQL:
 
 
 def set_actor(actor_id: int | None) -> None:
+    """Attribute changes on this connection to `actor_id` until changed again (session level)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, false)", [ACTOR_SETTING, str(actor_id or "")])
 
 
 @contextmanager
 def actor_context(actor_id: int | None):
-    """Attribute the database changes made inside the block to `actor_id`."""
-    set_actor(actor_id)
-    try:
-        yield
-    finally:
-        set_actor(None)
+    """Attribute the changes made inside the block to `actor_id`.
+
+    The setting is local to the surrounding transaction (PostgreSQL resets it at commit or
+    rollback), so the block must run inside `transaction.atomic()`; a failing write is never
+    masked by an attempt to reset the setting on an aborted transaction.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("actor_context() must be used inside transaction.atomic()")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [ACTOR_SETTING, str(actor_id or "")])
+    yield

@@ -1,0 +1,120 @@
+"""Test setup shared by every suite: tenants are created once per test run.
+
+pytest-django creates the test database and migrates the public schema; this file then
+migrates the template schema and provisions a small world through the real services (a region,
+a municipality, two schools, users with memberships). Each test then runs in a transaction
+that is rolled back, so the world is never rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+PASSWORD = "Correct-Horse-42"
+
+
+@dataclass
+class World:
+    region: object
+    municipality: object
+    school_a: object
+    school_b: object
+    curator_a: object
+    teacher_b: object
+    coordinator: object
+    municipal: object
+    outsider: object
+    admin: object
+
+    def host(self, organization) -> str:
+        return organization.primary_domain
+
+
+def _build_world():
+    from tenants import services
+    from tenants.models import Level, OrganizationKind, Role, User
+
+    def org(code, level, parent="", kind=""):
+        return services.organization_provision(
+            actor=None,
+            data=services.OrganizationData(
+                code=code,
+                level=level,
+                parent_code=parent,
+                kind=kind,
+                full_name=f"Тестовая организация {code}",
+                short_name=code,
+                time_zone="Europe/Volgograd" if level == Level.REGION else "",
+            ),
+        )
+
+    region = org("t-region", Level.REGION)
+    municipality = org("t-mun", Level.MUNICIPALITY, "t-region")
+    school_a = org("t-school-a", Level.ORGANIZATION, "t-mun", OrganizationKind.SCHOOL)
+    school_b = org("t-school-b", Level.ORGANIZATION, "t-mun", OrganizationKind.SCHOOL)
+
+    def user(local, last, role=None, organization=None, **extra):
+        account = User.objects.create_user(
+            email=f"{local}@test.test", password=PASSWORD, last_name=last, first_name="Мария", patronymic="Ивановна", **extra
+        )
+        if role:
+            services.membership_grant(actor=None, user=account, organization=organization, role=role)
+        return account
+
+    return World(
+        region=region,
+        municipality=municipality,
+        school_a=school_a,
+        school_b=school_b,
+        curator_a=user("curator-a", "Кураторова", Role.CURATOR, school_a),
+        teacher_b=user("teacher-b", "Учителева", Role.TEACHER, school_b),
+        coordinator=user("coordinator", "Координаторова", Role.REGIONAL_COORDINATOR, region),
+        municipal=user("municipal", "Муниципалова", Role.MUNICIPAL_COORDINATOR, municipality),
+        outsider=user("outsider", "Посторонняя"),
+        admin=user("admin", "Админова", is_staff=True, is_superuser=True),
+    )
+
+
+_WORLD: World | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    global _WORLD
+    from tenants.provisioning import template_ensure
+
+    with django_db_blocker.unblock():
+        template_ensure()
+        _WORLD = _build_world()
+        connection.set_schema_to_public()
+    yield
+
+
+@pytest.fixture
+def world(db) -> World:
+    connection.set_schema_to_public()
+    return _WORLD
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    yield
+    if hasattr(connection, "set_schema_to_public"):
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def client_on():
+    """client_on(host, user=None) → a Django test client for that host, signed in as `user`."""
+
+    def make(host: str, user=None) -> Client:
+        client = Client(HTTP_HOST=host)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

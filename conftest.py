@@ -82,6 +82,13 @@ def _build_world():
 _WORLD: World | None = None
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Real password hashing costs about a second per sign-in; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     global _WORLD
@@ -96,8 +103,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(db) -> World:
+    """The session's world, re-read from the database so no test sees another's in-memory edits."""
     connection.set_schema_to_public()
-    return _WORLD
+    fresh = {}
+    for name, value in vars(_WORLD).items():
+        fresh[name] = type(value).objects.get(pk=value.pk)
+    return World(**fresh)
 
 
 @pytest.fixture(autouse=True)

@@ -177,7 +177,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("NASTAVNIK_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry (package-lock.json) at install time.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [

@@ -15,10 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 REQUIRED_ENVIRONMENT = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "NASTAVNIK_BASE_DOMAIN")
 # The fallback key of nastavnik/settings.py; tests/test_deploy.py checks the two stay equal.
-DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (rejected, never used)
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
-HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")
+HOSTNAME_PATTERN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
 HINT = " See deploy/.env.example and deploy/README.md."
 
 
@@ -126,3 +128,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"Настав�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# HSTS preload is an opt-in (DJANGO_SECURE_HSTS_PRELOAD): once a domain is on the browsers' preload
+# list it cannot quickly leave it, so the decision belongs to the operator, not to a default.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405

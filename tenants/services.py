@@ -227,13 +227,24 @@ def login_success_record(*, email: str) -> None:
 HANDOFF_SALT = "nastavnik.handoff"
 
 
-def handoff_token_issue(*, user: User, organization: Organization) -> str:
-    """A short-lived signed token that signs `user` in on `organization`'s host."""
-    return signing.dumps({"u": user.pk, "o": organization.pk, "n": secrets.token_urlsafe(24)}, salt=HANDOFF_SALT)
+def handoff_token_issue(*, user: User, organization: Organization, next_path: str = "/", notice: str = "") -> str:
+    """A short-lived signed token that signs `user` in on `organization`'s host, then opens
+    `next_path` there (a path on that host only) and shows `notice`, if any."""
+    if not next_path.startswith("/") or next_path.startswith("//"):
+        next_path = "/"
+    payload = {"u": user.pk, "o": organization.pk, "n": secrets.token_urlsafe(24), "p": next_path, "m": notice}
+    return signing.dumps(payload, salt=HANDOFF_SALT)
 
 
-def handoff_token_redeem(*, token: str, organization: Organization) -> User | None:
-    """The user a valid, unused token for this organization was issued to; None otherwise."""
+@dataclass(frozen=True)
+class Handoff:
+    user: User
+    next_path: str
+    notice: str
+
+
+def handoff_token_redeem(*, token: str, organization: Organization) -> Handoff | None:
+    """Who a valid, unused token for this organization was issued to, and where they go; else None."""
     try:
         payload = signing.loads(token, salt=HANDOFF_SALT, max_age=settings.HANDOFF_MAX_AGE_SECONDS)
     except signing.BadSignature:
@@ -248,7 +259,7 @@ def handoff_token_redeem(*, token: str, organization: Organization) -> User | No
     user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
     if user is None or not Membership.objects.filter(user=user, organization=organization, is_active=True).exists():
         return None
-    return user
+    return Handoff(user=user, next_path=payload.get("p") or "/", notice=payload.get("m") or "")
 
 
 def level_label(level: str) -> str:

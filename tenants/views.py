@@ -29,12 +29,20 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         tenant = getattr(self.request, "tenant", None)
-        if tenant is not None and not selectors.membership_roles(user=user, organization=tenant):
-            # Signed in on a host of an organization the user does not belong to: send them to one
-            # they do belong to, rather than to a "not found" page.
-            login(self.request, user)
-            return redirect("accounts:organizations")
-        return super().form_valid(form)
+        if tenant is None or selectors.membership_roles(user=user, organization=tenant):
+            return super().form_valid(form)
+        # Right password on the host of an organization the user does not belong to: nothing here is
+        # theirs, so sign them in on one of their own organizations and show the list there.
+        membership = selectors.membership_list(user=user).first()
+        if membership is None:
+            form.add_error(None, "У вас пока нет назначений ни в одной организации. Обратитесь к куратору или руководителю.")
+            return self.form_invalid(form)
+        notice = f"Вы не состоите в организации «{tenant.short_name}». Выберите одну из своих."
+        token = services.handoff_token_issue(
+            user=user, organization=membership.organization, next_path=reverse("accounts:organizations"), notice=notice
+        )
+        target = _host_url(self.request, membership.organization.primary_domain, reverse("accounts:handoff"))
+        return HttpResponseRedirect(f"{target}?token={token}")
 
 
 class LogoutView(auth_views.LogoutView):
@@ -97,12 +105,14 @@ def handoff(request):
     tenant = getattr(request, "tenant", None)
     if tenant is None:
         raise Http404("Страница не найдена")
-    user = services.handoff_token_redeem(token=request.GET.get("token", ""), organization=tenant)
-    if user is None:
+    handoff_ = services.handoff_token_redeem(token=request.GET.get("token", ""), organization=tenant)
+    if handoff_ is None:
         messages.error(request, "Ссылка для перехода устарела или уже использована. Войдите ещё раз.")
         return redirect("accounts:login")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect("home")
+    login(request, handoff_.user, backend="django.contrib.auth.backends.ModelBackend")
+    if handoff_.notice:
+        messages.warning(request, handoff_.notice)
+    return HttpResponseRedirect(handoff_.next_path)
 
 
 def tenant_home(request):

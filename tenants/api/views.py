@@ -51,6 +51,9 @@ class TokenObtainView(TenantAPIView):
     dangerously_allow_anonymous = True
     authentication_classes = []
 
+    def get_authenticate_header(self, request):
+        return "Token"  # a failed sign-in is 401, not 403
+
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, summary="Получить токен API")
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)

@@ -1,0 +1,1 @@
+"""Browser tests: Chromium driven by Playwright through the running platform (`make e2e`)."""

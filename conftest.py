@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-PASSWORD = "Correct-Horse-42"
+PASSWORD = "Correct-Horse-42"  # noqa: S105 - test accounts only
 
 
 @dataclass
@@ -59,7 +59,12 @@ def _build_world():
 
     def user(local, last, role=None, organization=None, **extra):
         account = User.objects.create_user(
-            email=f"{local}@test.test", password=PASSWORD, last_name=last, first_name="Мария", patronymic="Ивановна", **extra
+            email=f"{local}@test.test",
+            password=PASSWORD,
+            last_name=last,
+            first_name="Мария",
+            patronymic="Ивановна",
+            **extra,
         )
         if role:
             services.membership_grant(actor=None, user=account, organization=organization, role=role)

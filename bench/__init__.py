@@ -5,9 +5,9 @@ them in name order and prints all their targets at the end. ``run()`` prints its
 and returns the list of ``Target`` it checked.
 
 Benchmarks never touch the development or the test database: ``bench_database()`` creates a
-throw-away database ``nastavnik_bench`` on the same PostgreSQL server (the private pgserver
-cluster when DATABASE_URL is unset), points Django at it before ``django.setup()`` and drops
-it again at the end.
+throw-away database named ``nastavnik_bench`` (or ``nastavnik_bench_<suffix>``) on the project's
+PostgreSQL server -- the private pgserver cluster when DATABASE_URL is unset, otherwise the
+server of DATABASE_URL -- points Django at it before ``django.setup()`` and drops it at the end.
 """
 
 from __future__ import annotations
@@ -39,46 +39,54 @@ class Target:
         return f"{verdict}  {self.name}: {self.value:.3f} (target ≤ {self.limit:g})"
 
 
-def _with_database(url: str, name: str) -> str:
-    """The same server URL with the database name replaced."""
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _server_urls() -> tuple[str, str]:
-    """URLs of the bench database and of the maintenance database on the project's server."""
+def server_url(database: str) -> str:
+    """URL of `database` on the project's server (which is started first if it is the private cluster)."""
     url = os.environ.get("DATABASE_URL")
     if not url:
         from nastavnik import localdb
 
-        # Starts the private cluster if needed; the database it creates is recreated below.
-        url = localdb.ensure_database(BENCH_DATABASE)
-    return _with_database(url, BENCH_DATABASE), _with_database(url, MAINTENANCE_DATABASE)
+        url = localdb.ensure_database(MAINTENANCE_DATABASE)
+    return urlunsplit(urlsplit(url)._replace(path="/" + database))
 
 
-def _admin(url: str, *statements) -> None:
+def _check_name(database: str) -> None:
+    if database != BENCH_DATABASE and not database.startswith(BENCH_DATABASE + "_"):
+        raise ValueError(f"{database!r} is not a bench database")
+
+
+def _admin(statement) -> None:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
+    with psycopg.connect(server_url(MAINTENANCE_DATABASE), autocommit=True) as conn:
+        conn.execute(statement)
 
 
-def _drop_statement():
+def drop_database(database: str) -> None:
     from psycopg import sql
 
-    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DATABASE))
+    _check_name(database)
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+
+
+def create_database(database: str) -> None:
+    """Create `database` empty, dropping a leftover of an earlier run first."""
+    from psycopg import sql
+
+    drop_database(database)
+    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
 @contextlib.contextmanager
-def bench_database() -> Iterator[None]:
-    """A fresh ``nastavnik_bench`` with the platform migrated (public + template); dropped on exit."""
-    from psycopg import sql
+def bench_database(database: str = BENCH_DATABASE) -> Iterator[None]:
+    """A fresh `database` with the platform migrated (public + template schema), dropped on exit.
 
-    bench_url, admin_url = _server_urls()
-    _admin(admin_url, _drop_statement(), sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    Sets up Django for it, so call it once per process, before anything imports the settings.
+    """
+    url = server_url(database)
+    create_database(database)
     try:
         # The settings read DATABASE_URL when they are imported, i.e. in django.setup().
-        os.environ["DATABASE_URL"] = bench_url
+        os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nastavnik.settings")
         import django
 
@@ -86,9 +94,9 @@ def bench_database() -> Iterator[None]:
         from django.conf import settings
         from django.core.management import call_command
 
-        name = settings.DATABASES["default"]["NAME"]
-        if name != BENCH_DATABASE:
-            raise RuntimeError(f"Django is configured for database {name!r}, not {BENCH_DATABASE!r}: refusing to run")
+        configured = settings.DATABASES["default"]["NAME"]
+        if configured != database:
+            raise RuntimeError(f"Django is configured for database {configured!r}, not {database!r}")
         call_command("migrate_platform", verbosity=0)
         yield
     finally:
@@ -96,4 +104,4 @@ def bench_database() -> Iterator[None]:
             from django.db import connections
 
             connections.close_all()
-        _admin(admin_url, _drop_statement())
+        drop_database(database)

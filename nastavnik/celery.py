@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nastavnik.settings")
 app = CeleryApp("nastavnik")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Platform-level tasks live in the project package, which is not an installed app.
+app.conf.include = ["nastavnik.tasks"]

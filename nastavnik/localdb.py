@@ -31,8 +31,10 @@ def _server():
 
 def ensure_database(name: str = DEFAULT_DATABASE) -> str:
     """Start the private cluster if needed, create `name` if missing, return its URL."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unsupported database name: {name!r}")
     server = _server()
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608 - checked above
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{name}";')
     from urllib.parse import quote

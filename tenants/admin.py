@@ -59,7 +59,15 @@ class UserAdmin(BaseUserAdmin):
         ("Доступ", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Даты", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "last_name", "first_name", "patronymic", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "last_name", "first_name", "patronymic", "password1", "password2"],
+            },
+        )
+    ]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
 

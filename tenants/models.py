@@ -254,7 +254,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({self.organization})"
 
 
-class LoginThrottle(models.Model):
+class LoginThrottle(models.Model):  # noqa: DJ008 - internal bookkeeping, never listed
     """Failed sign-ins per e-mail address (lower-cased), for the lock-out rule."""
 
     email = models.CharField(max_length=254, unique=True)
@@ -267,7 +267,7 @@ class LoginThrottle(models.Model):
         verbose_name_plural = "блокировки входа"
 
 
-class HandoffToken(models.Model):
+class HandoffToken(models.Model):  # noqa: DJ008 - internal bookkeeping, never listed
     """A used one-time token that moved a signed-in user to another organization's host."""
 
     nonce = models.CharField(max_length=64, unique=True)
@@ -300,6 +300,9 @@ class OnboardingJob(models.Model):
         verbose_name = "загрузка организаций"
         verbose_name_plural = "загрузки организаций"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
     @property
     def percent(self) -> int:

@@ -57,7 +57,7 @@ def template_ensure(*, verbosity: int = 0) -> None:
 def _template_fingerprint() -> tuple:
     name = template_schema_name()
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT count(*), coalesce(max(id), 0) FROM "{name}".django_migrations')
+        cursor.execute(f'SELECT count(*), coalesce(max(id), 0) FROM "{name}".django_migrations')  # noqa: S608
         count, last = cursor.fetchone()
     return (connection.settings_dict["NAME"], name, count, last)
 
@@ -68,8 +68,8 @@ def _pg_dump_candidates() -> list[str]:
         from nastavnik.localdb import bin_dir
 
         candidates.append(str(bin_dir() / "pg_dump"))
-    except Exception:  # pgserver missing on this machine: fall back to the system client
-        pass
+    except ImportError:
+        logger.info("pgserver is not installed; using the system pg_dump")
     system = shutil.which("pg_dump")
     if system:
         candidates.append(system)

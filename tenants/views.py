@@ -35,7 +35,9 @@ class LoginView(auth_views.LoginView):
         # theirs, so sign them in on one of their own organizations and show the list there.
         membership = selectors.membership_list(user=user).first()
         if membership is None:
-            form.add_error(None, "У вас пока нет назначений ни в одной организации. Обратитесь к куратору или руководителю.")
+            form.add_error(
+                None, "У вас пока нет назначений ни в одной организации. Обратитесь к куратору или руководителю."
+            )
             return self.form_invalid(form)
         notice = f"Вы не состоите в организации «{tenant.short_name}». Выберите одну из своих."
         token = services.handoff_token_issue(

@@ -13,9 +13,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def _local_app_labels():
-    return {
-        config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(BASE_DIR)
-    }
+    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(BASE_DIR)}
 
 
 def _label(app_path):

@@ -80,7 +80,9 @@ def test_password_reset_mails_a_link_to_the_same_host_and_the_link_sets_a_new_pa
     assert link.group(1) == host
     confirm = client.get(link.group(2), follow=True)
     assert confirm.status_code == 200
-    done = client.post(confirm.redirect_chain[-1][0], {"new_password1": "Brand-New-77x", "new_password2": "Brand-New-77x"})
+    done = client.post(
+        confirm.redirect_chain[-1][0], {"new_password1": "Brand-New-77x", "new_password2": "Brand-New-77x"}
+    )
     assert done.status_code == 302
     world.curator_a.refresh_from_db()
     assert world.curator_a.check_password("Brand-New-77x")

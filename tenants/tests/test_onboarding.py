@@ -21,14 +21,58 @@ def inn(prefix: str) -> str:
 
 def region_rows(region="nsk", inns=("540000001", "540000002", "540000003", "540000004")):
     return [
-        [region, "регион", "", "", "Министерство образования Новосибирской области", "Новосибирская обл.",
-         inn(inns[0]), "Новосибирск, Красный пр., 18", "edu.nsk.example", "Asia/Novosibirsk", ""],
-        [f"{region}-berdsk", "муниципалитет", region, "", "Управление образования г. Бердска", "г. Бердск",
-         inn(inns[1]), "", "", "", ""],
-        [f"{region}-berdsk-sch-1", "организация", f"{region}-berdsk", "школа", "МБОУ «Средняя школа № 1» г. Бердска",
-         "МБОУ СШ № 1", inn(inns[2]), "", "", "", f"{region}-sch1.localhost"],
-        [f"{region}-college", "организация", region, "колледж", "ГБПОУ «Бердский политехнический колледж»",
-         "ГБПОУ БПК", inn(inns[3]), "", "", "", ""],
+        [
+            region,
+            "регион",
+            "",
+            "",
+            "Министерство образования Новосибирской области",
+            "Новосибирская обл.",
+            inn(inns[0]),
+            "Новосибирск, Красный пр., 18",
+            "edu.nsk.example",
+            "Asia/Novosibirsk",
+            "",
+        ],
+        [
+            f"{region}-berdsk",
+            "муниципалитет",
+            region,
+            "",
+            "Управление образования г. Бердска",
+            "г. Бердск",
+            inn(inns[1]),
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            f"{region}-berdsk-sch-1",
+            "организация",
+            f"{region}-berdsk",
+            "школа",
+            "МБОУ «Средняя школа № 1» г. Бердска",
+            "МБОУ СШ № 1",
+            inn(inns[2]),
+            "",
+            "",
+            "",
+            f"{region}-sch1.localhost",
+        ],
+        [
+            f"{region}-college",
+            "организация",
+            region,
+            "колледж",
+            "ГБПОУ «Бердский политехнический колледж»",
+            "ГБПОУ БПК",
+            inn(inns[3]),
+            "",
+            "",
+            "",
+            "",
+        ],
     ]
 
 
@@ -121,7 +165,11 @@ def test_each_bad_row_is_reported_with_its_line_and_column_and_nothing_is_writte
     rows[3][0] = "nsk-berdsk"  # duplicate code (line 5)
     errors = _errors(csv_bytes(rows))
 
-    assert (3, "Код вышестоящей", "вышестоящая организация с кодом «no-such-region» не найдена ни в файле, ни на платформе.") in errors
+    assert (
+        3,
+        "Код вышестоящей",
+        "вышестоящая организация с кодом «no-such-region» не найдена ни в файле, ни на платформе.",
+    ) in errors
     assert any(line == 4 and column == "ИНН" and "контрольных цифр" in message for line, column, message in errors)
     assert any(line == 5 and column == "Код" and "строке 3" in message for line, column, message in errors)
 
@@ -148,7 +196,7 @@ def test_bad_values_are_named(world, mutate, line, column, fragment):
     rows = region_rows()
     mutate(rows)
     errors = _errors(csv_bytes(rows))
-    assert any(l == line and c == column and fragment.lower() in m.lower() for l, c, m in errors), errors
+    assert any(n == line and c == column and fragment.lower() in m.lower() for n, c, m in errors), errors
 
 
 def test_an_inn_already_registered_on_the_platform_is_refused(world):
@@ -209,5 +257,17 @@ def test_provision_org_command_reports_bad_input_in_russian(world):
     with pytest.raises(CommandError, match="Неизвестный уровень"):
         call_command("provision_org", "x", "--level", "страна", "--name", "X", "--short-name", "X")
     with pytest.raises(CommandError, match="не найдена"):
-        call_command("provision_org", "x", "--level", "организация", "--kind", "школа", "--parent", "nope",
-                     "--name", "X", "--short-name", "X")
+        call_command(
+            "provision_org",
+            "x",
+            "--level",
+            "организация",
+            "--kind",
+            "школа",
+            "--parent",
+            "nope",
+            "--name",
+            "X",
+            "--short-name",
+            "X",
+        )

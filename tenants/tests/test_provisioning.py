@@ -77,9 +77,7 @@ def test_provisioning_creates_the_row_the_domain_and_inherits_the_region_time_zo
 
 
 def test_a_region_time_zone_is_kept_when_given(world):
-    organization = services.organization_provision(
-        actor=None, data=_data("school-tz", time_zone="Asia/Yekaterinburg")
-    )
+    organization = services.organization_provision(actor=None, data=_data("school-tz", time_zone="Asia/Yekaterinburg"))
     assert organization.time_zone == "Asia/Yekaterinburg"
 
 

@@ -271,3 +271,12 @@ def test_provision_org_command_reports_bad_input_in_russian(world):
             "--short-name",
             "X",
         )
+
+
+def test_the_example_file_in_the_docs_is_valid(world, settings):
+    from pathlib import Path
+
+    content = (Path(settings.BASE_DIR) / "docs" / "onboarding-example.csv").read_bytes()
+    plan = onboarding_validate(content=content, filename="onboarding-example.csv")
+    assert plan.is_valid, plan.errors
+    assert plan.to_create == 5

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "guardian",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -60,7 +61,6 @@ SHARED_APPS = [
 # Content types and permissions stay in the public schema only, so guardian's grants inside a
 # tenant schema point at the same content type ids as auth's permissions.
 TENANT_APPS = [
-    "guardian",
     "institutional",
     "municipal",
     "regional",
@@ -152,6 +152,10 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+# guardian's grants live in each tenant schema (institutional), without database constraints into
+# public tables; guardian's own default tables in the public schema stay empty.
+GUARDIAN_USER_OBJ_PERMS_MODEL = "institutional.UserObjectPermission"
+GUARDIAN_GROUP_OBJ_PERMS_MODEL = "institutional.GroupObjectPermission"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

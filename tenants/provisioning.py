@@ -91,7 +91,11 @@ def _dump_template() -> str:
         args += ["--username", str(db["USER"])]
     errors = []
     for binary in _pg_dump_candidates():
-        result = subprocess.run([binary, *args], capture_output=True, text=True, env=env, check=False)
+        try:
+            result = subprocess.run([binary, *args], capture_output=True, text=True, env=env, check=False)
+        except OSError as error:
+            errors.append(f"{binary}: {error.strerror}")
+            continue
         if result.returncode == 0:
             return result.stdout
         errors.append(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit {result.returncode}")
@@ -119,10 +123,19 @@ def schema_clone(schema_name: str) -> None:
     template = template_schema_name()
     if not schema_exists(template):
         raise ProvisioningError("the template schema is missing: run `manage.py migrate_platform`")
-    script = re.sub(rf"\b{re.escape(template)}\b", schema_name, template_sql())
     connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(script)
+    try:
+        script = re.sub(rf"\b{re.escape(template)}\b", schema_name, template_sql())
+    except ProvisioningError:
+        # No pg_dump that can read this server (e.g. a newer PostgreSQL than pgserver's client):
+        # still correct, only slower — django-tenants' catalog-walking clone.
+        logger.warning("pg_dump unavailable; provisioning %s with the stock clone", schema_name)
+        from django_tenants.clone import CloneSchema
+
+        CloneSchema().clone_schema(template, schema_name, "DATA", set_connection=False)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(script)
     # The script may have touched the session's search_path: make django-tenants set it again.
     connection.search_path_set_schemas = None
 

@@ -41,6 +41,18 @@ def test_no_public_model_has_a_foreign_key_into_a_tenant_schema():
                 )
 
 
+def test_tenant_tables_have_no_database_constraint_into_public_tables():
+    """Each such constraint adds triggers on the public table for every schema (docs/benchmarks.md)."""
+    shared = {_label(app) for app in settings.SHARED_APPS}
+    tenant = {_label(app) for app in settings.TENANT_APPS} - shared
+    for model in apps.get_models():
+        if model._meta.app_label not in tenant:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model._meta.app_label not in tenant:
+                assert not field.db_constraint, f"{model._meta.label}.{field.name} needs db_constraint=False"
+
+
 def _api_views():
     urlconfs = [settings.PUBLIC_SCHEMA_URLCONF, *settings.TENANT_URLCONFS.values()]
     for urlconf in urlconfs:

@@ -5,6 +5,7 @@ from django_tenants.utils import schema_context
 from guardian.shortcuts import assign_perm, get_perms
 
 from institutional.models import AuditEvent as TenantAuditEvent
+from institutional.models import UserObjectPermission
 from tenants import services
 from tenants.models import AuditEvent, User
 
@@ -78,6 +79,5 @@ def test_guardian_object_permissions_work_inside_a_tenant_schema_and_stay_there(
         assert user.has_perm("institutional.view_auditevent", event)
         assert "view_auditevent" in get_perms(user, event)
     with schema_context(world.school_b.schema_name):
-        from guardian.models import UserObjectPermission
-
         assert not UserObjectPermission.objects.exists()
+    assert UserObjectPermission.objects.using("default").model._meta.db_table == "institutional_userobjectpermission"

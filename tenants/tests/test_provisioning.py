@@ -136,3 +136,14 @@ def test_a_failed_clone_leaves_no_row_and_no_schema(world, monkeypatch):
 
     assert _state() == before
     assert not Organization.objects.filter(code="half-made").exists()
+
+
+def test_without_a_usable_pg_dump_the_stock_clone_still_provisions_a_complete_schema(world, monkeypatch):
+    monkeypatch.setattr(provisioning, "_pg_dump_candidates", lambda: ["/nonexistent/pg_dump"])
+    monkeypatch.setattr(provisioning, "_ddl_cache", {})
+    organization = services.organization_provision(actor=None, data=_data("fallback-clone"))
+
+    template = _catalog(provisioning.template_schema_name())
+    clone = _catalog(organization.schema_name)
+    assert clone["columns"] == template["columns"]
+    assert clone["migrations"] == template["migrations"]

@@ -28,7 +28,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         connection.set_schema_to_public()
         hostname = self.hostname_from_request(request)
-        request.tenant = None
+        # On the public host `request.tenant` stays unset, as django-tenants' own templates expect.
         if hostname in settings.PUBLIC_HOSTS:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)

@@ -39,3 +39,38 @@ def test_onboarding_pages_are_for_platform_administrators_only(world, client_on)
     assert client_on("localhost").get("/platform/onboarding/").status_code == 302
     assert client_on("localhost", world.curator_a).get("/platform/onboarding/").status_code == 302
     assert client_on("localhost", world.admin).get("/platform/onboarding/").status_code == 200
+
+
+def test_uploading_something_that_is_not_a_spreadsheet_shows_the_reason_and_queues_nothing(world, client_on):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenants.models import OnboardingJob
+
+    client = client_on("localhost", world.admin)
+    response = client.post(
+        "/platform/onboarding/", {"file": SimpleUploadedFile("region.pdf", b"%PDF-1.7\x00\x01\x02", "application/pdf")}
+    )
+
+    assert response.status_code == 200
+    assert "Файл не загружен" in response.content.decode()
+    assert "не похож на таблицу" in response.content.decode()
+    assert not OnboardingJob.objects.exists()
+
+
+def test_a_valid_upload_queues_a_job_and_shows_its_progress_page(world, client_on):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenants.models import OnboardingJob
+    from tenants.tests.test_onboarding import csv_bytes, region_rows
+
+    client = client_on("localhost", world.admin)
+    response = client.post(
+        "/platform/onboarding/", {"file": SimpleUploadedFile("region.csv", csv_bytes(region_rows()))}
+    )
+
+    job = OnboardingJob.objects.get()
+    assert response["Location"] == f"/platform/onboarding/{job.pk}/"
+    assert (job.total, job.status, job.created_by_id) == (4, "pending", world.admin.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert "В очереди" in page
+    assert 'hx-trigger="every 1s"' in page

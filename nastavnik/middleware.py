@@ -87,6 +87,7 @@ class MembershipRequiredMiddleware:
         if not roles:
             raise Http404("Страница не найдена")
         request.roles = roles
+        request.roles_user_id = request.user.pk
         return self.get_response(request)
 
 

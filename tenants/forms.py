@@ -19,11 +19,7 @@ class LoginForm(AuthenticationForm):
         "locked": "Слишком много неудачных попыток входа. Вход для этого адреса заблокирован до %(until)s.",
     }
 
-    def clean(self):
-        email = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not email or not password:
-            return self.cleaned_data
+    def _refuse_if_locked(self, email: str) -> None:
         locked_until = services.login_locked_until(email=email)
         if locked_until:
             raise forms.ValidationError(
@@ -31,16 +27,17 @@ class LoginForm(AuthenticationForm):
                 code="locked",
                 params={"until": formats.time_format(timezone.localtime(locked_until), "H:i")},
             )
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        self._refuse_if_locked(email)
         self.user_cache = authenticate(self.request, email=email, password=password)
         if self.user_cache is None:
             services.login_failure_record(email=email)
-            locked_until = services.login_locked_until(email=email)
-            if locked_until:
-                raise forms.ValidationError(
-                    self.error_messages["locked"],
-                    code="locked",
-                    params={"until": formats.time_format(timezone.localtime(locked_until), "H:i")},
-                )
+            self._refuse_if_locked(email)  # this failure may have been the one that locks
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         self.confirm_login_allowed(self.user_cache)
         services.login_success_record(email=email)

@@ -12,8 +12,12 @@ class IsTenantMember(BasePermission):
         tenant = getattr(request, "tenant", None)
         if tenant is None or not request.user or not request.user.is_authenticated:
             return False
+        django_request = request._request
+        if getattr(django_request, "roles_user_id", None) == request.user.pk and django_request.roles:
+            return True  # the middleware already checked this same user
         roles = membership_roles(user=request.user, organization=tenant)
-        request._request.roles = roles
+        django_request.roles = roles
+        django_request.roles_user_id = request.user.pk
         return bool(roles)
 
 

@@ -24,6 +24,10 @@ class World:
     school_a: object
     school_b: object
     curator_a: object
+    director_a: object
+    council_a: object
+    teacher_a: object
+    psychologist_a: object
     teacher_b: object
     coordinator: object
     municipal: object
@@ -76,6 +80,10 @@ def _build_world():
         school_a=school_a,
         school_b=school_b,
         curator_a=user("curator-a", "Кураторова", Role.CURATOR, school_a),
+        director_a=user("director-a", "Директорова", Role.DIRECTOR, school_a),
+        council_a=user("council-a", "Советова", Role.COUNCIL_MEMBER, school_a),
+        teacher_a=user("teacher-a", "Педагогова", Role.TEACHER, school_a),
+        psychologist_a=user("psychologist-a", "Психологова", Role.PSYCHOLOGIST, school_a),
         teacher_b=user("teacher-b", "Учителева", Role.TEACHER, school_b),
         coordinator=user("coordinator", "Координаторова", Role.REGIONAL_COORDINATOR, region),
         municipal=user("municipal", "Муниципалова", Role.MUNICIPAL_COORDINATOR, municipality),
@@ -121,6 +129,14 @@ def _public_schema_between_tests():
     yield
     if hasattr(connection, "set_schema_to_public"):
         connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_school_a(world):
+    """Run the test body in school A's schema (where its mentoring data lives)."""
+    connection.set_tenant(world.school_a)
+    yield world.school_a
+    connection.set_schema_to_public()
 
 
 @pytest.fixture

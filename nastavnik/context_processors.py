@@ -1,5 +1,6 @@
 """Template context shared by every page: the current organization and the user's memberships."""
 
+from institutional.access import OVERSEERS
 from tenants.models import Role
 from tenants.selectors import membership_list
 
@@ -14,5 +15,6 @@ def platform(request):
         "current_organization": getattr(request, "tenant", None),
         "current_roles": roles,
         "current_roles_display": sorted(Role(role).label for role in roles),
+        "is_overseer": bool(set(roles) & OVERSEERS),
         "user_memberships": memberships,
     }

@@ -44,6 +44,8 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "analytics",
+    "regional",
+    "municipal",
     "fixtures",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -51,6 +53,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.contrib.postgres",
     "guardian",
     "rest_framework",
     "rest_framework.authtoken",
@@ -59,11 +62,11 @@ SHARED_APPS = [
     "django_htmx",
 ]
 # Content types and permissions stay in the public schema only, so guardian's grants inside a
-# tenant schema point at the same content type ids as auth's permissions.
+# tenant schema point at the same content type ids as auth's permissions. `regional` and
+# `municipal` hold what crosses organizations (published templates, bank entries…), so they
+# live in the public schema; each organization's own data is in `institutional`.
 TENANT_APPS = [
     "institutional",
-    "municipal",
-    "regional",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -60,3 +60,33 @@ def validate_time_zone(value: str) -> None:
             code="time_zone",
             params={"value": value},
         )
+
+
+def snils_check_digits(prefix: str) -> str:
+    """The two check digits of a SNILS from its first nine digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(prefix, range(9, 0, -1), strict=True))
+    if total < 100:
+        check = total
+    elif total in (100, 101):
+        check = 0
+    else:
+        check = total % 101
+        if check == 100:
+            check = 0
+    return f"{check:02d}"
+
+
+def normalize_snils(value: str) -> str:
+    return "".join(character for character in value if character.isdigit())
+
+
+def validate_snils(value: str) -> None:
+    """СНИЛС: 11 digits (separators allowed in input) with valid check digits."""
+    if not value:
+        return
+    digits = normalize_snils(value)
+    if len(digits) != 11:
+        raise ValidationError("СНИЛС должен содержать 11 цифр, указано %(count)s.", code="snils_length", params={"count": len(digits)})
+    # Numbers up to 001-001-998 were issued before check digits existed.
+    if int(digits[:9]) > 1001998 and snils_check_digits(digits[:9]) != digits[9:]:
+        raise ValidationError("СНИЛС %(value)s не проходит проверку контрольного числа.", code="snils_checksum", params={"value": value})

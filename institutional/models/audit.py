@@ -1,4 +1,4 @@
-"""Runs in the tenant schema: an organization's own mentoring data.
+"""Runs in the tenant schema: the audit trail and django-guardian grants of this organization.
 
 The audit trail of personal data held in this schema lives here too (see nastavnik.audit).
 """

@@ -1,0 +1,12 @@
+"""The organization's API; each area keeps its routes in institutional/api/<area>.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("staff/", include("institutional.api.staff")),
+    path("regulation/", include("institutional.api.regulation")),
+    path("roadmap/", include("institutional.api.roadmap")),
+    path("banks/", include("institutional.api.banks")),
+    path("consents/", include("institutional.api.consents")),
+    path("questionnaires/", include("institutional.api.questionnaires")),
+]

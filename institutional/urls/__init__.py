@@ -1,0 +1,17 @@
+"""The organization's own mentoring pages, on every tenant host (all levels run mentoring).
+
+Each area keeps its routes in its own module; names live in the `institutional` namespace.
+"""
+
+from django.urls import include, path
+
+app_name = "institutional"
+
+urlpatterns = [
+    path("staff/", include("institutional.urls.staff")),
+    path("regulation/", include("institutional.urls.regulation")),
+    path("roadmap/", include("institutional.urls.roadmap")),
+    path("banks/", include("institutional.urls.banks")),
+    path("consents/", include("institutional.urls.consents")),
+    path("questionnaires/", include("institutional.urls.questionnaires")),
+]

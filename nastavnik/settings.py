@@ -197,7 +197,13 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("NASTAVNIK_MEDIA_ROOT", DATA_DIR / "media"))
+# Uploaded files (signed scans, documents) are kept per organization: MEDIA_ROOT/<schema>/…,
+# and never served directly: each area serves its files through a view that checks access.
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

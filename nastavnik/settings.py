@@ -143,8 +143,9 @@ def _database_url() -> str:
 
 DATABASES = {"default": dj_database_url.parse(_database_url(), conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# One test database per test process, so two test runs on one machine never drop each other's.
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
-    "NASTAVNIK_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}"
+    "NASTAVNIK_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
 )
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -121,10 +121,14 @@ def tenant_home(request):
     organization = request.tenant
     children = list(selectors.organization_children(organization=organization).order_by("level", "short_name"))
     member_codes = {m.organization.code for m in selectors.membership_list(user=request.user)}
+    from institutional.access import OVERSEERS, has_any_role
+    from institutional.selectors.overview import setup_overview
+
+    setup = setup_overview(organization) if has_any_role(request, OVERSEERS) else None
     return render(
         request,
         "tenants/home.html",
-        {"organization": organization, "children": children, "member_codes": member_codes},
+        {"organization": organization, "children": children, "member_codes": member_codes, "setup": setup},
     )
 
 

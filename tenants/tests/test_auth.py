@@ -187,3 +187,12 @@ def test_an_unknown_host_is_not_found(world, client_on):
     response = client_on("no-such-school.localhost").get("/")
     assert response.status_code == 404
     assert "нет организации с таким адресом" in response.content.decode()
+
+
+def test_the_home_page_shows_the_setup_checklist_to_the_curator_only(world, client_on):
+    curator_page = client_on(world.host(world.school_a), world.curator_a).get("/").content.decode()
+    assert 'data-testid="setup-checklist"' in curator_page
+    assert "Положение утверждено" in curator_page
+    assert "нет утверждённой версии" in curator_page
+    teacher_page = client_on(world.host(world.school_a), world.teacher_a).get("/").content.decode()
+    assert 'data-testid="setup-checklist"' not in teacher_page

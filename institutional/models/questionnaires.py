@@ -80,6 +80,8 @@ class QuestionnaireRun(models.Model):
     audience = models.CharField("кого опрашиваем", max_length=16, choices=Audience.choices)
     opens_on = models.DateField("начало")
     closes_on = models.DateField("окончание")
+    # Set when a manager closes the run before `closes_on`; a closed run takes no more answers.
+    closed_at = models.DateTimeField("закрыт досрочно", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -98,6 +100,9 @@ class QuestionnaireRun(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_open_on(self, day) -> bool:
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
 
 
 class Response(models.Model):

@@ -1,0 +1,410 @@
+"""Write path of the questionnaire engine: questionnaires, questions, runs and responses.
+
+Runs in the tenant schema. Every function validates first and writes inside one transaction,
+so a refused change leaves nothing half-written. Messages are Russian: they reach the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from institutional.dates import organization_today
+from institutional.models import Answer, Question, Questionnaire, QuestionnaireKind, QuestionnaireRun, Response
+from institutional.selectors.questionnaires import questionnaire_has_responses, staff_in_audience
+from nastavnik.audit import actor_context
+
+OPTIONS_MAX = 30
+OPTION_MAX_LENGTH = 200
+SCALE_LOWEST, SCALE_HIGHEST = -10, 10
+SCALE_POINTS_MAX = 11
+TEXT_ANSWER_MAX_LENGTH = 5000
+
+
+def _actor_id(actor):
+    return actor.pk if actor is not None else None
+
+
+# Questionnaires ------------------------------------------------------------------------------
+
+
+def questionnaire_create(
+    *, actor, title: str, description: str = "", kind: str = QuestionnaireKind.OTHER
+) -> Questionnaire:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Укажите название анкеты."})
+    if kind not in QuestionnaireKind.values:
+        raise ValidationError({"kind": "Неизвестный вид анкеты."})
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        return Questionnaire.objects.create(kind=kind, title=title, description=(description or "").strip())
+
+
+def questionnaire_update(*, actor, questionnaire: Questionnaire, title: str, description: str) -> Questionnaire:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Укажите название анкеты."})
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        questionnaire.title = title
+        questionnaire.description = (description or "").strip()
+        questionnaire.save(update_fields=["title", "description"])
+    return questionnaire
+
+
+def questionnaire_duplicate(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+    """A new, unarchived copy with all questions; runs and responses stay with the original."""
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        copy = Questionnaire.objects.create(
+            kind=questionnaire.kind,
+            title=f"{questionnaire.title} (копия)"[:300],
+            description=questionnaire.description,
+        )
+        Question.objects.bulk_create(
+            Question(
+                questionnaire=copy,
+                position=question.position,
+                text=question.text,
+                type=question.type,
+                is_required=question.is_required,
+                options=list(question.options),
+                scale_min=question.scale_min,
+                scale_max=question.scale_max,
+                scale_min_label=question.scale_min_label,
+                scale_max_label=question.scale_max_label,
+            )
+            for question in questionnaire.questions.order_by("position")
+        )
+    return copy
+
+
+def questionnaire_set_archived(*, actor, questionnaire: Questionnaire, is_archived: bool) -> Questionnaire:
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        questionnaire.is_archived = is_archived
+        questionnaire.save(update_fields=["is_archived"])
+    return questionnaire
+
+
+# Questions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionData:
+    text: str
+    type: str
+    is_required: bool = True
+    options: list[str] = field(default_factory=list)
+    scale_min: int = 1
+    scale_max: int = 5
+    scale_min_label: str = ""
+    scale_max_label: str = ""
+
+
+def _clean_question(data: QuestionData) -> QuestionData:
+    """The definition as it will be stored, or ValidationError naming each wrong field."""
+    errors: dict[str, str] = {}
+    text = (data.text or "").strip()
+    if not text:
+        errors["text"] = "Введите текст вопроса."
+    elif len(text) > 500:
+        errors["text"] = "Текст вопроса длиннее 500 символов."
+    if data.type not in Question.Type.values:
+        errors["type"] = "Выберите тип вопроса: шкала, один вариант, несколько вариантов или свободный ответ."
+    options: list[str] = []
+    scale_min, scale_max = 1, 5
+    min_label = max_label = ""
+    if data.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+        seen = set()
+        for option in data.options or []:
+            option = str(option).strip()
+            if not option:
+                continue
+            if option.casefold() in seen:
+                errors["options"] = f"Вариант «{option[:60]}» повторяется."
+                break
+            if len(option) > OPTION_MAX_LENGTH:
+                errors["options"] = f"Вариант ответа длиннее {OPTION_MAX_LENGTH} символов."
+                break
+            seen.add(option.casefold())
+            options.append(option)
+        if "options" not in errors and len(options) < 2:
+            errors["options"] = "Для вопроса с выбором нужны хотя бы два разных варианта ответа."
+        elif "options" not in errors and len(options) > OPTIONS_MAX:
+            errors["options"] = f"Вариантов ответа не может быть больше {OPTIONS_MAX}."
+    elif data.type == Question.Type.SCALE:
+        try:
+            scale_min, scale_max = int(data.scale_min), int(data.scale_max)
+        except (TypeError, ValueError):
+            errors["scale_min"] = "Границы шкалы должны быть целыми числами."
+        else:
+            if not SCALE_LOWEST <= scale_min <= SCALE_HIGHEST or not SCALE_LOWEST <= scale_max <= SCALE_HIGHEST:
+                errors["scale_min"] = f"Границы шкалы должны быть от {SCALE_LOWEST} до {SCALE_HIGHEST}."
+            elif scale_min >= scale_max:
+                errors["scale_max"] = "Верхняя граница шкалы должна быть больше нижней."
+            elif scale_max - scale_min + 1 > SCALE_POINTS_MAX:
+                errors["scale_max"] = f"На шкале может быть не больше {SCALE_POINTS_MAX} делений."
+        min_label = (data.scale_min_label or "").strip()[:100]
+        max_label = (data.scale_max_label or "").strip()[:100]
+    if errors:
+        raise ValidationError(errors)
+    return QuestionData(
+        text=text,
+        type=data.type,
+        is_required=bool(data.is_required),
+        options=options,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        scale_min_label=min_label,
+        scale_max_label=max_label,
+    )
+
+
+def question_create(*, actor, questionnaire: Questionnaire, data: QuestionData) -> Question:
+    clean = _clean_question(data)
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+        last = questionnaire.questions.aggregate(last=Max("position"))["last"] or 0
+        return Question.objects.create(questionnaire=questionnaire, position=last + 1, **vars(clean))
+
+
+def question_update(*, actor, question: Question, data: QuestionData) -> Question:
+    """Wording may always change; once anyone has answered, the structure may not.
+
+    Answers store the chosen option texts and scale values, so after the first response the
+    type, the scale bounds and the existing options stay as they are (new options may be added).
+    """
+    clean = _clean_question(data)
+    if questionnaire_has_responses(questionnaire=question.questionnaire):
+        if clean.type != question.type:
+            raise ValidationError({"type": "На анкету уже отвечали: тип вопроса изменить нельзя."})
+        if clean.type == Question.Type.SCALE and (clean.scale_min, clean.scale_max) != (
+            question.scale_min,
+            question.scale_max,
+        ):
+            raise ValidationError({"scale_min": "На анкету уже отвечали: границы шкалы изменить нельзя."})
+        missing = [option for option in question.options if option not in clean.options]
+        if missing:
+            raise ValidationError(
+                {"options": f"На анкету уже отвечали: вариант «{missing[0][:60]}» нельзя удалить или переименовать."}
+            )
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        for name, value in vars(clean).items():
+            setattr(question, name, value)
+        question.save()
+    return question
+
+
+def question_delete(*, actor, question: Question) -> None:
+    questionnaire = question.questionnaire
+    if questionnaire_has_responses(questionnaire=questionnaire):
+        raise ValidationError("На анкету уже отвечали: вопросы удалять нельзя, можно только изменить их текст.")
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        position = question.position
+        question.delete()
+        # Close the gap one row at a time, in order, so (questionnaire, position) stays unique.
+        for later in questionnaire.questions.filter(position__gt=position).order_by("position"):
+            later.position -= 1
+            later.save(update_fields=["position"])
+
+
+def question_move(*, actor, question: Question, direction: str) -> Question:
+    """Swap the question with its neighbour above ("up") or below ("down")."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Неизвестное направление перемещения.")
+    siblings = question.questionnaire.questions
+    neighbour = (
+        siblings.filter(position__lt=question.position).order_by("-position").first()
+        if direction == "up"
+        else siblings.filter(position__gt=question.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return question
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        mine, theirs = question.position, neighbour.position
+        spare = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
+        question.position = spare
+        question.save(update_fields=["position"])
+        neighbour.position = mine
+        neighbour.save(update_fields=["position"])
+        question.position = theirs
+        question.save(update_fields=["position"])
+    return question
+
+
+# Runs ----------------------------------------------------------------------------------------
+
+
+def run_create(
+    *, actor, questionnaire: Questionnaire, title: str, audience: str, opens_on: date, closes_on: date
+) -> QuestionnaireRun:
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Укажите название опроса."
+    if audience not in QuestionnaireRun.Audience.values:
+        errors["audience"] = "Выберите, кого опрашиваем."
+    if opens_on is None:
+        errors["opens_on"] = "Укажите дату начала."
+    if closes_on is None:
+        errors["closes_on"] = "Укажите дату окончания."
+    elif opens_on is not None and closes_on < opens_on:
+        errors["closes_on"] = "Окончание опроса не может быть раньше начала."
+    if errors:
+        raise ValidationError(errors)
+    if questionnaire.is_archived:
+        raise ValidationError("Анкета в архиве: верните её из архива, чтобы провести опрос.")
+    if not questionnaire.questions.exists():
+        raise ValidationError("В анкете нет ни одного вопроса.")
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        return QuestionnaireRun.objects.create(
+            questionnaire=questionnaire,
+            title=title[:300],
+            audience=audience,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=actor,
+        )
+
+
+def run_close(*, actor, run: QuestionnaireRun) -> QuestionnaireRun:
+    """Stop taking answers now; the answers already given stay."""
+    if run.closed_at is not None:
+        raise ValidationError("Опрос уже закрыт.")
+    today = organization_today()
+    if run.closes_on < today:
+        raise ValidationError("Опрос уже завершился.")
+    with transaction.atomic(), actor_context(_actor_id(actor)):
+        run.closed_at = timezone.now()
+        run.closes_on = max(run.opens_on, today)
+        run.save(update_fields=["closed_at", "closes_on"])
+    return run
+
+
+# Responses -----------------------------------------------------------------------------------
+
+
+class ResponseRejected(ValidationError):
+    """The whole response is refused (run closed, not in the audience, answered already)."""
+
+
+class AnswersInvalid(ValidationError):
+    """Some answers are wrong; `question_errors` maps question id → Russian message."""
+
+    def __init__(self, question_errors: dict[int, str]):
+        self.question_errors = question_errors
+        super().__init__("Проверьте ответы: некоторые из них не заполнены или заполнены неверно.")
+
+
+def _is_empty(value) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (list, tuple)) and not value)
+    )
+
+
+def answer_clean(question: Question, value):
+    """The value to store for one answer (None when left empty), or ValueError with a message."""
+    if isinstance(value, (list, tuple)) and question.type != Question.Type.MULTIPLE:
+        value = [item for item in value if not _is_empty(item)]
+        if len(value) > 1:
+            raise ValueError("Выберите один вариант.")
+        value = value[0] if value else None
+    if _is_empty(value):
+        if question.is_required:
+            if question.type == Question.Type.MULTIPLE:
+                raise ValueError("Отметьте хотя бы один вариант — вопрос обязательный.")
+            raise ValueError("Ответьте на этот вопрос — он обязательный.")
+        return None
+    if question.type == Question.Type.SCALE:
+        if isinstance(value, bool):
+            raise ValueError("Выберите значение на шкале.")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError("Выберите значение на шкале.") from None
+        if not question.scale_min <= number <= question.scale_max:
+            raise ValueError(f"Выберите значение от {question.scale_min} до {question.scale_max}.")
+        return number
+    if question.type == Question.Type.SINGLE:
+        if not isinstance(value, str) or value.strip() not in question.options:
+            raise ValueError("Выберите один из предложенных вариантов.")
+        return value.strip()
+    if question.type == Question.Type.MULTIPLE:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        chosen = []
+        for item in items:
+            if _is_empty(item):
+                continue
+            if not isinstance(item, str) or item.strip() not in question.options:
+                raise ValueError("Выберите варианты из предложенных.")
+            if item.strip() not in chosen:
+                chosen.append(item.strip())
+        if not chosen:
+            if question.is_required:
+                raise ValueError("Отметьте хотя бы один вариант — вопрос обязательный.")
+            return None
+        # Keep the questionnaire's order, not the order the boxes were ticked in.
+        return [option for option in question.options if option in chosen]
+    if not isinstance(value, str):
+        raise ValueError("Ответ должен быть текстом.")
+    text = value.strip()
+    if len(text) > TEXT_ANSWER_MAX_LENGTH:
+        raise ValueError(f"Ответ длиннее {TEXT_ANSWER_MAX_LENGTH} символов.")
+    return text
+
+
+def response_submit(*, actor, run: QuestionnaireRun, respondent, answers: dict) -> Response:
+    """Record `respondent`'s answers to `run`; `answers` maps question id → raw value.
+
+    Refused as a whole (ResponseRejected) outside the run's dates, outside its audience or on a
+    second answer; refused per question (AnswersInvalid) when an answer is missing or wrong.
+    """
+    today = organization_today()
+    if respondent is None:
+        raise ResponseRejected("Ваша учётная запись не связана с карточкой сотрудника организации.")
+    if not staff_in_audience(staff=respondent, audience=run.audience):
+        raise ResponseRejected("Этот опрос проводится не для вас.")
+    if run.closed_at is not None or today > run.closes_on:
+        raise ResponseRejected("Опрос закрыт: ответы больше не принимаются.")
+    if today < run.opens_on:
+        raise ResponseRejected(f"Опрос ещё не начался: ответы принимаются с {run.opens_on:%d.%m.%Y}.")
+    if Response.objects.filter(run=run, respondent=respondent).exists():
+        raise ResponseRejected("Вы уже ответили на эту анкету. Повторный ответ не принимается.")
+
+    questions = list(run.questionnaire.questions.order_by("position"))
+    known = {question.pk for question in questions}
+    raw = {}
+    for key, value in (answers or {}).items():
+        try:
+            raw[int(key)] = value
+        except (TypeError, ValueError):
+            raise ResponseRejected("В ответе есть вопрос, которого нет в анкете.") from None
+    if set(raw) - known:
+        raise ResponseRejected("В ответе есть вопрос, которого нет в анкете.")
+    clean, errors = {}, {}
+    for question in questions:
+        try:
+            value = answer_clean(question, raw.get(question.pk))
+        except ValueError as error:
+            errors[question.pk] = str(error)
+        else:
+            if value is not None:
+                clean[question.pk] = value
+    if errors:
+        raise AnswersInvalid(errors)
+
+    try:
+        with transaction.atomic(), actor_context(_actor_id(actor)):
+            response = Response.objects.create(run=run, respondent=respondent)
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=question_id, value=value) for question_id, value in clean.items()
+            )
+    except IntegrityError:
+        # Two submissions at once: the database constraint lets only the first through.
+        raise ResponseRejected("Вы уже ответили на эту анкету. Повторный ответ не принимается.") from None
+    return response

@@ -10,7 +10,6 @@ reminder has a unique key per organization and academic year.
 from __future__ import annotations
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -19,14 +18,6 @@ from institutional.dates import academic_year_of, organization_today
 from institutional.models import Notification
 from institutional.selectors.staff import staff_list_review_status
 from tenants.models import Membership, Organization, Role
-
-# For the lead to merge into settings.CELERY_BEAT_SCHEDULE: every day at 07:00 (settings' time zone).
-BEAT_SCHEDULE = {
-    "staff-list-review-remind-all": {
-        "task": "institutional.staff_list_review_remind_all",
-        "schedule": crontab(hour=7, minute=0),
-    },
-}
 
 REMINDER_TEXT = (
     "Пора актуализировать список педагогов, нуждающихся в наставничестве: положение требует делать это "

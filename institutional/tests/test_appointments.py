@@ -11,7 +11,7 @@ from django.db import connection
 from institutional.models import Appointment, Notification, Staff, StaffListReview
 from institutional.services.appointments import appointment_create, appointment_end
 from institutional.services.staff import staff_dismiss, staff_list_review_record
-from institutional.tasks import BEAT_SCHEDULE, staff_list_review_remind, staff_list_review_remind_all
+from institutional.tasks import staff_list_review_remind, staff_list_review_remind_all
 from institutional.tests.staff_factories import make_staff
 from tenants.models import Membership, Role
 from tests.permissions import check_matrix
@@ -219,6 +219,7 @@ def test_the_fan_out_sends_one_task_per_organization(world, monkeypatch):
     assert world.school_a.schema_name in sent and "public" not in sent
 
 
-def test_the_beat_entry_names_the_fan_out_task():
-    (entry,) = BEAT_SCHEDULE.values()
+def test_beat_runs_the_fan_out_task_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["staff-list-review-remind-all"]
     assert entry["task"] == staff_list_review_remind_all.name
+    assert entry["schedule"].hour == {7}

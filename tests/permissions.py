@@ -35,6 +35,9 @@ def _snapshot(state, world):
 
 
 def _send(client, method, path, data, content_type):
+    for value in (data or {}).values() if isinstance(data, dict) else ():
+        if hasattr(value, "seek"):
+            value.seek(0)  # the same upload is sent once per role
     if method == "get":
         return client.get(path, data or {})
     if content_type:

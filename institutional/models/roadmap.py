@@ -28,7 +28,12 @@ class Roadmap(models.Model):
     order_date = models.DateField("дата приказа", null=True, blank=True)
     order_scan = models.FileField("скан подписанного приказа", upload_to="roadmap/orders/", blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     approved_at = models.DateTimeField("утверждена", null=True, blank=True)
     created_at = models.DateTimeField("создана", default=timezone.now)
@@ -80,7 +85,11 @@ class RoadmapActivity(models.Model):
     title = models.CharField("мероприятие", max_length=500)
     deadline = models.DateField("срок", null=True, blank=True)
     deadline_text = models.CharField("срок (как в документе)", max_length=100, blank=True)
-    responsible = models.ManyToManyField("institutional.Staff", verbose_name="ответственные", blank=True, related_name="roadmap_activities")
+    responsible = models.ManyToManyField(
+        "institutional.Staff", verbose_name="ответственные", blank=True, related_name="roadmap_activities"
+    )
+    # Who is responsible by position, as model roadmaps name them («Куратор», «Совет наставников»).
+    responsible_roles = models.CharField("ответственные (по должности)", max_length=300, blank=True)
     expected_documents = models.CharField("ожидаемые документы / результат", max_length=500, blank=True)
     status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.PLANNED)
     done_at = models.DateField("выполнено", null=True, blank=True)
@@ -101,7 +110,11 @@ class RoadmapActivity(models.Model):
         return self.title
 
     def is_overdue_on(self, day) -> bool:
-        return self.deadline is not None and self.deadline < day and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
+        return (
+            self.deadline is not None
+            and self.deadline < day
+            and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
+        )
 
 
 class ActivityEvidence(models.Model):
@@ -111,7 +124,12 @@ class ActivityEvidence(models.Model):
     file = models.FileField("файл", upload_to="roadmap/evidence/")
     description = models.CharField("описание", max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("загружен", default=timezone.now)
 

@@ -34,3 +34,54 @@ def rules_in_force() -> Rules:
     if version is None:
         return Rules()
     return Rules(**{name: getattr(version, name) for name in RULE_FIELDS})
+
+
+def regulation_version_list():
+    """Every version, newest first (the history of the regulation)."""
+    return RegulationVersion.objects.order_by("-number")
+
+
+def access_regulation_version(*, version_id: int) -> RegulationVersion:
+    """A version by id for those who may see the regulation (the caller checks the role).
+
+    Missing and forbidden answer the same "not found".
+    """
+    from django.http import Http404
+
+    version = RegulationVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        raise Http404("Версия положения не найдена.")
+    return version
+
+
+def regulation_sections(version: RegulationVersion) -> list[dict]:
+    """The version's sections [{heading, paragraphs}] with the parameters written into the text.
+
+    The body keeps headings on lines starting with "# " and one paragraph per line, with
+    placeholders such as {appointment_days} that always show the version's current parameters.
+    """
+    values = {name: getattr(version, name) for name in RULE_FIELDS}
+    sections: list[dict] = []
+    for raw_line in version.body.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        if line.startswith("# "):
+            sections.append({"heading": line[2:].strip(), "paragraphs": []})
+            continue
+        if not sections:
+            sections.append({"heading": "", "paragraphs": []})
+        sections[-1]["paragraphs"].append(_fill(line, values))
+    return sections
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _fill(text: str, values: dict) -> str:
+    try:
+        return text.format_map(_KeepUnknown(values))
+    except (ValueError, IndexError):
+        return text

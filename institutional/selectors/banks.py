@@ -1,0 +1,171 @@
+"""Read path of the mentee and mentor banks (tenant schema).
+
+`access_mentee_entry` / `access_mentor_entry` are the only way a view gets an entry by id: people who
+may read everyone's records (STAFF_READERS) get any entry, everyone else only their own, and both a
+missing and a forbidden entry are the same "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from institutional.access import STAFF_READERS, has_any_role, own_staff
+from institutional.dates import organization_today
+from institutional.models import Consent, ConsentKind, MenteeCategory, MenteeEntry, MentorEntry, MentorTraining
+from institutional.selectors.regulation import rules_in_force
+
+
+def mentee_entry_list(*, status: str = "", category: str = "") -> QuerySet[MenteeEntry]:
+    entries = MenteeEntry.objects.select_related("staff")
+    if status:
+        entries = entries.filter(status=status)
+    if category:
+        entries = entries.filter(categories__contains=[category])
+    return entries
+
+
+def mentor_entry_list(*, include_excluded: bool = False) -> QuerySet[MentorEntry]:
+    entries = MentorEntry.objects.select_related("staff").prefetch_related("trainings")
+    if not include_excluded:
+        entries = entries.filter(is_active=True)
+    return entries
+
+
+def _may_read_everyone(request) -> bool:
+    return has_any_role(request, STAFF_READERS)
+
+
+def mentee_entries_visible(request) -> QuerySet[MenteeEntry]:
+    """Everything for STAFF_READERS; only the person's own entries for everyone else."""
+    if _may_read_everyone(request):
+        return mentee_entry_list()
+    staff = own_staff(request)
+    if staff is None:
+        return MenteeEntry.objects.none()
+    return mentee_entry_list().filter(staff=staff)
+
+
+def mentor_entries_visible(request) -> QuerySet[MentorEntry]:
+    if _may_read_everyone(request):
+        return mentor_entry_list(include_excluded=True)
+    staff = own_staff(request)
+    if staff is None:
+        return MentorEntry.objects.none()
+    return mentor_entry_list(include_excluded=True).filter(staff=staff)
+
+
+def access_mentee_entry(*, request, entry_id: int, own_only: bool = False) -> MenteeEntry:
+    """The entry if the user may see it (any for STAFF_READERS unless `own_only`); else 404."""
+    if own_only:
+        staff = own_staff(request)
+        entry = MenteeEntry.objects.select_related("staff").filter(pk=entry_id, staff=staff).first() if staff else None
+    else:
+        entry = mentee_entries_visible(request).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("Запись не найдена.")
+    return entry
+
+
+def access_mentor_entry(*, request, entry_id: int, own_only: bool = False) -> MentorEntry:
+    if own_only:
+        staff = own_staff(request)
+        entry = MentorEntry.objects.select_related("staff").filter(pk=entry_id, staff=staff).first() if staff else None
+    else:
+        entry = mentor_entries_visible(request).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("Запись не найдена.")
+    return entry
+
+
+def access_mentor_training(*, request, training_id: int) -> MentorTraining:
+    training = MentorTraining.objects.select_related("mentor__staff").filter(pk=training_id).first()
+    if training is None:
+        raise Http404("Запись не найдена.")
+    access_mentor_entry(request=request, entry_id=training.mentor_id)
+    return training
+
+
+def mentor_load(entry: MentorEntry) -> int:
+    """How many mentees the mentor has at the moment.
+
+    Always 0 for now: pairs (наставнические пары) arrive in a later issue and will add their
+    active mentees here.
+    """
+    return 0
+
+
+def appointment_deadline(entry: MenteeEntry, *, appointment_days: int | None = None) -> date:
+    """The day a mentor must be appointed by: needed_from + the regulation's appointment days."""
+    days = appointment_days if appointment_days is not None else rules_in_force().appointment_days
+    return entry.needed_from + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class MenteeRow:
+    entry: MenteeEntry
+    deadline: date
+    is_overdue: bool
+    needs_parent_consent: bool
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [MenteeCategory(value).label for value in self.entry.categories if value in MenteeCategory.values]
+
+
+def entry_date(entry: MenteeEntry) -> date:
+    return organization_today() if entry.created_at is None else entry.created_at.date()
+
+
+def is_minor_trainee(entry: MenteeEntry) -> bool:
+    """A trainee/student under 18 on the day they were entered in the bank."""
+    return entry.is_trainee and entry.is_minor_on(entry_date(entry))
+
+
+def parent_consent_missing(entry: MenteeEntry) -> bool:
+    if not is_minor_trainee(entry):
+        return False
+    return not Consent.objects.filter(
+        mentee_entry=entry, kind=ConsentKind.PARENT_PERSONAL_DATA, status=Consent.Status.SIGNED
+    ).exists()
+
+
+def mentee_rows(entries) -> list[MenteeRow]:
+    """Entries with their appointment deadline, overdue mark and the parent-consent warning."""
+    rules = rules_in_force()
+    today = organization_today()
+    entries = list(entries)
+    minors = [entry.pk for entry in entries if is_minor_trainee(entry)]
+    with_parent_consent = set(
+        Consent.objects.filter(
+            mentee_entry_id__in=minors, kind=ConsentKind.PARENT_PERSONAL_DATA, status=Consent.Status.SIGNED
+        ).values_list("mentee_entry_id", flat=True)
+    )
+    rows = []
+    for entry in entries:
+        deadline = appointment_deadline(entry, appointment_days=rules.appointment_days)
+        rows.append(
+            MenteeRow(
+                entry=entry,
+                deadline=deadline,
+                is_overdue=entry.status == MenteeEntry.Status.WAITING and today > deadline,
+                needs_parent_consent=entry.pk in minors and entry.pk not in with_parent_consent,
+            )
+        )
+    return rows
+
+
+def default_needed_from(*, staff, today: date | None = None) -> date:
+    """The hire date for someone hired within the last year (it starts the appointment deadline), else today."""
+    today = today or organization_today()
+    if (
+        staff is not None
+        and staff.hire_date
+        and staff.hire_date > today - timedelta(days=365)
+        and staff.hire_date <= today
+    ):
+        return staff.hire_date
+    return today

@@ -100,6 +100,10 @@ def pytest_configure(config):
 
     # Real password hashing costs about a second per sign-in; the hasher is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads made by tests go to a throw-away folder (set before any storage caches its root).
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="nastavnik-test-media-")
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +126,23 @@ def world(db) -> World:
     for name, value in vars(_WORLD).items():
         fresh[name] = type(value).objects.get(pk=value.pk)
     return World(**fresh)
+
+
+def _forget_media_root():
+    """django-tenants' storage caches its root; drop the cache when MEDIA_ROOT changes."""
+    from django.core.files.storage import default_storage
+
+    default_storage.location  # noqa: B018 - makes the lazy storage exist
+    default_storage._wrapped.__dict__.pop("relative_media_root", None)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Every test uploads into its own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    _forget_media_root()
+    yield
+    _forget_media_root()
 
 
 @pytest.fixture(autouse=True)

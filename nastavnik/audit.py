@@ -88,6 +88,11 @@ def track_operation(table: str, columns: list[str]) -> migrations.RunSQL:
     )
 
 
+def actor_id(actor) -> int | None:
+    """The id to record for `actor` (a user or None for the platform itself)."""
+    return actor.pk if actor is not None else None
+
+
 def set_actor(actor_id: int | None) -> None:
     """Attribute changes on this connection to `actor_id` until changed again (session level)."""
     with connection.cursor() as cursor:

@@ -20,8 +20,20 @@ from docx.shared import Cm, Pt
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-                   "октября", "ноября", "декабря"]
+MONTHS_GENITIVE = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 
 
 def russian_date(day: date | None) -> str:
@@ -49,8 +61,16 @@ def new_document(*, landscape: bool = False) -> Document:
     return document
 
 
-def paragraph(document, text: str = "", *, bold: bool = False, align: str = "justify", size: int | None = None,
-              indent: bool = False, italic: bool = False):
+def paragraph(
+    document,
+    text: str = "",
+    *,
+    bold: bool = False,
+    align: str = "justify",
+    size: int | None = None,
+    indent: bool = False,
+    italic: bool = False,
+):
     para = document.add_paragraph()
     para.alignment = {
         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -68,8 +88,14 @@ def paragraph(document, text: str = "", *, bold: bool = False, align: str = "jus
     return para
 
 
-def table(document, headers: Sequence[str], rows: Sequence[Sequence[str]], *, widths_cm: Sequence[float] | None = None,
-          font_size: int = 11):
+def table(
+    document,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths_cm: Sequence[float] | None = None,
+    font_size: int = 11,
+):
     """A bordered table with a bold header row that repeats on every page."""
     grid = document.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"

@@ -109,7 +109,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Static files are collected into the image at build time (deploy/Dockerfile) and served by
 # WhiteNoise from STATIC_ROOT with hashed names; finders are for development only.
 STORAGES = {
-    "default": STORAGES["default"],  # per-organization media (MEDIA_ROOT/<schema>/), as in development
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},  # media per organization
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False

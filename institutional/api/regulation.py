@@ -16,11 +16,11 @@ from rest_framework.response import Response
 
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS
 from institutional.documents.regulation import regulation_docx_response
-from institutional.documents.uploads import stored_file_response
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import RULE_FIELDS, access_regulation_version, regulation_version_list
 from institutional.services import regulation as services
 from nastavnik.api.base import TenantAPIView
+from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
 

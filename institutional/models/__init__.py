@@ -5,10 +5,24 @@ One module per area; everything is re-exported here so `institutional.models.X` 
 
 from institutional.models.appointments import Appointment, StaffListReview
 from institutional.models.audit import AuditEvent, GroupObjectPermission, UserObjectPermission
-from institutional.models.banks import MenteeCategory, MenteeEntry, MentorAchievement, MentorEntry, MentorTraining, Visibility
+from institutional.models.banks import (
+    MenteeCategory,
+    MenteeEntry,
+    MentorAchievement,
+    MentorEntry,
+    MentorTraining,
+    Visibility,
+)
 from institutional.models.consents import Consent, ConsentKind
 from institutional.models.notifications import Notification
-from institutional.models.questionnaires import Answer, Question, Questionnaire, QuestionnaireKind, QuestionnaireRun, Response
+from institutional.models.questionnaires import (
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionnaireRun,
+    Response,
+)
 from institutional.models.regulation import RegulationVersion
 from institutional.models.roadmap import ActivityEvidence, Roadmap, RoadmapActivity, RoadmapStage
 from institutional.models.staff import QualificationCategory, Staff

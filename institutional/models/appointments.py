@@ -14,14 +14,21 @@ class Appointment(models.Model):
         CURATOR = "curator", "Куратор"
         COUNCIL_MEMBER = "council_member", "Член совета наставников"
 
-    staff = models.ForeignKey("institutional.Staff", verbose_name="сотрудник", on_delete=models.PROTECT, related_name="appointments")
+    staff = models.ForeignKey(
+        "institutional.Staff", verbose_name="сотрудник", on_delete=models.PROTECT, related_name="appointments"
+    )
     role = models.CharField("роль", max_length=20, choices=Role.choices)
     order_number = models.CharField("номер приказа", max_length=50)
     order_date = models.DateField("дата приказа")
     starts_on = models.DateField("с")
     ended_on = models.DateField("по", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -31,11 +38,15 @@ class Appointment(models.Model):
         ordering = ["role", "-starts_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["role"], condition=Q(role="curator", ended_on__isnull=True), name="appointment_one_curator",
+                fields=["role"],
+                condition=Q(role="curator", ended_on__isnull=True),
+                name="appointment_one_curator",
                 violation_error_message="Куратор уже назначен: сначала завершите его назначение.",
             ),
             models.UniqueConstraint(
-                fields=["staff", "role"], condition=Q(ended_on__isnull=True), name="appointment_no_duplicate",
+                fields=["staff", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="appointment_no_duplicate",
                 violation_error_message="Этот сотрудник уже назначен на эту роль.",
             ),
             models.CheckConstraint(
@@ -58,7 +69,12 @@ class StaffListReview(models.Model):
 
     reviewed_on = models.DateField("дата актуализации")
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     note = models.TextField("комментарий", blank=True)
     mentees_waiting = models.PositiveIntegerField("наставляемых в ожидании на дату", default=0)

@@ -55,7 +55,14 @@ class MenteeEntry(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", "Отзыв согласия"
         OTHER = "other", "Иное"
 
-    staff = models.ForeignKey("institutional.Staff", verbose_name="сотрудник", null=True, blank=True, on_delete=models.PROTECT, related_name="mentee_entries")
+    staff = models.ForeignKey(
+        "institutional.Staff",
+        verbose_name="сотрудник",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentee_entries",
+    )
     # A trainee or student who is not on staff.
     trainee_last_name = models.CharField("фамилия", max_length=150, blank=True)
     trainee_first_name = models.CharField("имя", max_length=150, blank=True)
@@ -72,7 +79,12 @@ class MenteeEntry(models.Model):
     left_on = models.DateField("выбыл", null=True, blank=True)
     left_reason = models.CharField("причина выбытия", max_length=20, choices=LeftReason.choices, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField("внесён", default=timezone.now)
     updated_at = models.DateTimeField("изменён", auto_now=True)
@@ -84,12 +96,19 @@ class MenteeEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(staff__isnull=False) & Q(trainee_last_name=""))
-                | (Q(staff__isnull=True) & ~Q(trainee_last_name="") & ~Q(trainee_first_name="") & Q(trainee_birth_date__isnull=False)),
+                | (
+                    Q(staff__isnull=True)
+                    & ~Q(trainee_last_name="")
+                    & ~Q(trainee_first_name="")
+                    & Q(trainee_birth_date__isnull=False)
+                ),
                 name="mentee_entry_staff_or_trainee",
                 violation_error_message="Укажите сотрудника или фамилию, имя и дату рождения стажёра (студента).",
             ),
             models.UniqueConstraint(
-                fields=["staff"], condition=~Q(status="left") & Q(staff__isnull=False), name="mentee_entry_one_open_per_staff",
+                fields=["staff"],
+                condition=~Q(status="left") & Q(staff__isnull=False),
+                name="mentee_entry_one_open_per_staff",
                 violation_error_message="Этот сотрудник уже есть в банке наставляемых.",
             ),
             models.CheckConstraint(
@@ -127,23 +146,35 @@ class MenteeEntry(models.Model):
 class MentorEntry(models.Model):
     """A mentor: what they can offer, their capacity and who may see them."""
 
-    staff = models.ForeignKey("institutional.Staff", verbose_name="сотрудник", on_delete=models.PROTECT, related_name="mentor_entries")
+    staff = models.ForeignKey(
+        "institutional.Staff", verbose_name="сотрудник", on_delete=models.PROTECT, related_name="mentor_entries"
+    )
     competencies = models.TextField("компетенции")
     subjects = ArrayField(models.CharField(max_length=100), verbose_name="предметы", default=list, blank=True)
     achievements = ArrayField(
-        models.CharField(max_length=32, choices=MentorAchievement.choices), verbose_name="достижения", default=list, blank=True
+        models.CharField(max_length=32, choices=MentorAchievement.choices),
+        verbose_name="достижения",
+        default=list,
+        blank=True,
     )
     achievements_details = models.TextField("достижения подробнее", blank=True)
     tags = ArrayField(models.CharField(max_length=60), verbose_name="метки", default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(
         "наставляемых одновременно, не более", validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    visibility = models.CharField("кто видит запись", max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION)
+    visibility = models.CharField(
+        "кто видит запись", max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION
+    )
     is_active = models.BooleanField("в банке", default=True)
     excluded_on = models.DateField("исключён", null=True, blank=True)
     excluded_reason = models.CharField("причина исключения", max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField("внесён", default=timezone.now)
     updated_at = models.DateTimeField("изменён", auto_now=True)
@@ -154,7 +185,9 @@ class MentorEntry(models.Model):
         ordering = ["staff__last_name", "staff__first_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["staff"], condition=Q(is_active=True), name="mentor_entry_one_active_per_staff",
+                fields=["staff"],
+                condition=Q(is_active=True),
+                name="mentor_entry_one_active_per_staff",
                 violation_error_message="Этот сотрудник уже есть в банке наставников.",
             ),
         ]

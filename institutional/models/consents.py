@@ -17,7 +17,10 @@ from django.utils import timezone
 class ConsentKind(models.TextChoices):
     PERSONAL_DATA = "personal_data", "Согласие на обработку персональных данных"
     MENTORING_DUTIES = "mentoring_duties", "Согласие на выполнение обязанностей наставника"
-    PARENT_PERSONAL_DATA = "parent_personal_data", "Согласие родителя (законного представителя) на обработку персональных данных"
+    PARENT_PERSONAL_DATA = (
+        "parent_personal_data",
+        "Согласие родителя (законного представителя) на обработку персональных данных",
+    )
     PUBLICATION = "publication", "Согласие на публикацию сведений в банке наставников и на сайте"
 
 
@@ -28,13 +31,21 @@ class Consent(models.Model):
         WITHDRAWN = "withdrawn", "Отозвано"
 
     kind = models.CharField("вид согласия", max_length=32, choices=ConsentKind.choices)
-    staff = models.ForeignKey("institutional.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="consents")
+    staff = models.ForeignKey(
+        "institutional.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
     mentee_entry = models.ForeignKey(
-        "institutional.MenteeEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="consents",
+        "institutional.MenteeEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents",
         help_text="для стажёра или студента, который не является сотрудником",
     )
     subject_full_name = models.CharField("субъект персональных данных", max_length=300)
-    subject_document = models.CharField("документ, удостоверяющий личность (вид, серия, номер, кем и когда выдан)", max_length=500, blank=True)
+    subject_document = models.CharField(
+        "документ, удостоверяющий личность (вид, серия, номер, кем и когда выдан)", max_length=500, blank=True
+    )
     subject_address = models.CharField("адрес субъекта", max_length=500, blank=True)
     representative_full_name = models.CharField("законный представитель", max_length=300, blank=True)
     representative_document = models.CharField("документ законного представителя", max_length=500, blank=True)
@@ -48,7 +59,9 @@ class Consent(models.Model):
     actions = models.TextField("перечень действий с данными")
     term = models.CharField("срок действия согласия", max_length=300)
     withdrawal_procedure = models.TextField("порядок отзыва")
-    published_fields = ArrayField(models.CharField(max_length=40), verbose_name="публикуемые сведения", default=list, blank=True)
+    published_fields = ArrayField(
+        models.CharField(max_length=40), verbose_name="публикуемые сведения", default=list, blank=True
+    )
 
     status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.DRAFT)
     signed_on = models.DateField("дата подписания", null=True, blank=True)
@@ -56,7 +69,12 @@ class Consent(models.Model):
     withdrawn_on = models.DateField("дата отзыва", null=True, blank=True)
     withdrawal_note = models.CharField("основание отзыва", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField("создано", default=timezone.now)
 
@@ -66,7 +84,8 @@ class Consent(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(staff__isnull=False) & Q(mentee_entry__isnull=True)) | (Q(staff__isnull=True) & Q(mentee_entry__isnull=False)),
+                condition=(Q(staff__isnull=False) & Q(mentee_entry__isnull=True))
+                | (Q(staff__isnull=True) & Q(mentee_entry__isnull=False)),
                 name="consent_one_subject",
                 violation_error_message="Согласие даёт либо сотрудник, либо стажёр (студент) из банка наставляемых.",
             ),

@@ -23,7 +23,9 @@ class Notification(models.Model):
         verbose_name_plural = "уведомления"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_once_per_key")
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
         ]
 
     def __str__(self) -> str:

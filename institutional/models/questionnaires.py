@@ -83,7 +83,12 @@ class QuestionnaireRun(models.Model):
     # Set when a manager closes the run before `closes_on`; a closed run takes no more answers.
     closed_at = models.DateTimeField("закрыт досрочно", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -93,7 +98,8 @@ class QuestionnaireRun(models.Model):
         ordering = ["-opens_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_on__gte=models.F("opens_on")), name="run_dates_in_order",
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="run_dates_in_order",
                 violation_error_message="Окончание опроса не может быть раньше начала.",
             ),
         ]
@@ -107,7 +113,9 @@ class QuestionnaireRun(models.Model):
 
 class Response(models.Model):
     run = models.ForeignKey(QuestionnaireRun, on_delete=models.CASCADE, related_name="responses")
-    respondent = models.ForeignKey("institutional.Staff", on_delete=models.PROTECT, related_name="questionnaire_responses")
+    respondent = models.ForeignKey(
+        "institutional.Staff", on_delete=models.PROTECT, related_name="questionnaire_responses"
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -115,7 +123,8 @@ class Response(models.Model):
         verbose_name_plural = "ответы на анкеты"
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "respondent"], name="response_one_per_person",
+                fields=["run", "respondent"],
+                name="response_one_per_person",
                 violation_error_message="Вы уже ответили на эту анкету.",
             )
         ]

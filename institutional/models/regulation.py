@@ -29,7 +29,9 @@ class RegulationVersion(models.Model):
         UPLOAD = "upload", "Собственный документ организации"
 
     number = models.PositiveIntegerField("номер версии")
-    title = models.CharField("наименование", max_length=300, default="Положение о системе наставничества педагогических работников")
+    title = models.CharField(
+        "наименование", max_length=300, default="Положение о системе наставничества педагогических работников"
+    )
     source = models.CharField("основа", max_length=16, choices=Source.choices)
     template_id = models.BigIntegerField("модель (id в общем реестре)", null=True, blank=True)
     template_title = models.CharField("модель", max_length=300, blank=True)
@@ -38,10 +40,14 @@ class RegulationVersion(models.Model):
     document = models.FileField("файл документа (DOCX или PDF)", upload_to=regulation_upload_path, blank=True)
 
     mentees_per_mentor_max = models.PositiveSmallIntegerField(
-        "наставляемых у одного наставника, не более", default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        "наставляемых у одного наставника, не более",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     appointment_days = models.PositiveSmallIntegerField(
-        "дней на назначение наставника после приёма", default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        "дней на назначение наставника после приёма",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     mentoring_min_months = models.PositiveSmallIntegerField(
         "срок наставничества, мес., от", default=1, validators=[MinValueValidator(1), MaxValueValidator(36)]
@@ -67,11 +73,21 @@ class RegulationVersion(models.Model):
     order_date = models.DateField("дата приказа", null=True, blank=True)
     order_scan = models.FileField("скан подписанного приказа", upload_to="regulation/orders/", blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     approved_at = models.DateTimeField("утверждено", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField("создано", default=timezone.now)
 
@@ -82,7 +98,9 @@ class RegulationVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["number"], name="regulation_number_unique"),
             models.UniqueConstraint(
-                fields=["status"], condition=Q(status="approved"), name="regulation_one_in_force",
+                fields=["status"],
+                condition=Q(status="approved"),
+                name="regulation_one_in_force",
                 violation_error_message="Действующей может быть только одна версия положения.",
             ),
             models.CheckConstraint(

@@ -43,9 +43,14 @@ class Staff(models.Model):
     subjects = ArrayField(models.CharField(max_length=100), verbose_name="предметы", default=list, blank=True)
     hire_date = models.DateField("дата приёма на работу")
     total_experience_years = models.DecimalField("общий стаж, лет", max_digits=4, decimal_places=1, default=0)
-    pedagogical_experience_years = models.DecimalField("педагогический стаж, лет", max_digits=4, decimal_places=1, default=0)
+    pedagogical_experience_years = models.DecimalField(
+        "педагогический стаж, лет", max_digits=4, decimal_places=1, default=0
+    )
     qualification_category = models.CharField(
-        "квалификационная категория", max_length=20, choices=QualificationCategory.choices, default=QualificationCategory.NONE
+        "квалификационная категория",
+        max_length=20,
+        choices=QualificationCategory.choices,
+        default=QualificationCategory.NONE,
     )
     status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.EMPLOYED)
     dismissal_date = models.DateField("дата увольнения", null=True, blank=True)
@@ -70,19 +75,26 @@ class Staff(models.Model):
         ordering = ["last_name", "first_name", "patronymic"]
         constraints = [
             models.UniqueConstraint(
-                fields=["personnel_number"], condition=~Q(personnel_number=""), name="staff_personnel_number_unique",
+                fields=["personnel_number"],
+                condition=~Q(personnel_number=""),
+                name="staff_personnel_number_unique",
                 violation_error_message="Сотрудник с таким табельным номером уже есть.",
             ),
             models.UniqueConstraint(
-                fields=["snils"], condition=~Q(snils=""), name="staff_snils_unique",
+                fields=["snils"],
+                condition=~Q(snils=""),
+                name="staff_snils_unique",
                 violation_error_message="Сотрудник с таким СНИЛС уже есть.",
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(user__isnull=False), name="staff_user_unique",
+                fields=["user"],
+                condition=Q(user__isnull=False),
+                name="staff_user_unique",
                 violation_error_message="Эта учётная запись уже связана с другим сотрудником.",
             ),
             models.CheckConstraint(
-                condition=Q(status="employed", dismissal_date__isnull=True) | Q(status="dismissed", dismissal_date__isnull=False),
+                condition=Q(status="employed", dismissal_date__isnull=True)
+                | Q(status="dismissed", dismissal_date__isnull=False),
                 name="staff_dismissal_date_matches_status",
                 violation_error_message="Дата увольнения указывается только для уволенного сотрудника и для него обязательна.",
             ),

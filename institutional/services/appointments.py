@@ -13,13 +13,9 @@ from django.db import IntegrityError, connection, transaction
 
 from institutional.dates import organization_today
 from institutional.models import Appointment, Staff
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
 from tenants.models import Membership, User
 from tenants.services import membership_grant, membership_revoke
-
-
-def _actor_id(actor) -> int | None:
-    return actor.pk if actor is not None else None
 
 
 def appointment_create(
@@ -51,14 +47,14 @@ def appointment_create(
     if errors:
         raise ValidationError(errors)
     try:
-        with transaction.atomic(), actor_context(_actor_id(actor)):
+        with transaction.atomic(), actor_context(actor_id(actor)):
             appointment = Appointment.objects.create(
                 staff=staff,
                 role=role,
                 order_number=order_number,
                 order_date=order_date,
                 starts_on=starts_on,
-                created_by_id=_actor_id(actor),
+                created_by_id=actor_id(actor),
             )
             if staff.user_id:
                 user = User.objects.get(pk=staff.user_id)
@@ -76,7 +72,7 @@ def appointment_end(*, actor, appointment: Appointment, ended_on: date) -> Appoi
         raise ValidationError(
             {"ended_on": f"Дата окончания не может быть раньше даты начала ({appointment.starts_on:%d.%m.%Y})."}
         )
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         appointment.ended_on = ended_on
         appointment.save(update_fields=["ended_on"])
         user_id = appointment.staff.user_id

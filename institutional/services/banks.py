@@ -26,7 +26,7 @@ from institutional.models import (
 from institutional.selectors.banks import default_needed_from
 from institutional.selectors.consents import has_signed_consent, has_withdrawn_without_new
 from institutional.selectors.regulation import rules_in_force
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
 
 EARLIEST_DATE = date(1950, 1, 1)
 TAG_MAX_LENGTH = 60
@@ -42,10 +42,6 @@ MENTOR_MANAGER_FIELDS = (
     "capacity",
     "visibility",
 )
-
-
-def _actor_id(actor):
-    return actor.pk if actor is not None else None
 
 
 def clean_list(values, *, max_length: int = TAG_MAX_LENGTH, field: str = "tags") -> list[str]:
@@ -144,7 +140,7 @@ def mentee_entry_create(
         needed_from = default_needed_from(staff=staff)
     _check_date(needed_from, field="needed_from", label="Наставник нужен с", allow_future_days=365)
 
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return MenteeEntry.objects.create(
             staff=staff,
             trainee_last_name=trainee_last_name,
@@ -178,7 +174,7 @@ def mentee_entry_update(*, actor, entry: MenteeEntry, data: dict, own: bool = Fa
     for name in ("requests", "difficulties"):
         if name in changes:
             changes[name] = (changes[name] or "").strip()
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         for name, value in changes.items():
             setattr(entry, name, value)
         entry.save()
@@ -213,7 +209,7 @@ def mentee_entry_set_status(
             raise ValidationError({"status": "У сотрудника уже есть другая открытая запись в банке наставляемых."})
         if entry.staff_id and not entry.staff.is_employed:
             raise ValidationError({"status": "Сотрудник уволен(а); вернуть запись в банк нельзя."})
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         entry.status, entry.left_on, entry.left_reason = status, left_on, left_reason
         entry.save()
     return entry
@@ -284,7 +280,7 @@ def mentor_entry_create(
     achievements = _check_achievements(achievements)
     subjects = clean_list(subjects, max_length=100, field="subjects")
     tags = clean_list(tags)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return MentorEntry.objects.create(
             staff=staff,
             competencies=competencies.strip(),
@@ -322,7 +318,7 @@ def mentor_entry_update(*, actor, entry: MentorEntry, data: dict, own: bool = Fa
         changes["tags"] = clean_list(changes["tags"])
     if "achievements_details" in changes:
         changes["achievements_details"] = (changes["achievements_details"] or "").strip()
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         for name, value in changes.items():
             setattr(entry, name, value)
         entry.save()
@@ -346,10 +342,24 @@ def mentor_entry_exclude(*, actor, entry: MentorEntry, excluded_on: date | None,
     if errors:
         raise ValidationError(errors)
     _check_date(excluded_on, field="excluded_on", label="Дата исключения")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         entry.is_active, entry.excluded_on, entry.excluded_reason = False, excluded_on, reason.strip()[:200]
         entry.save()
     return entry
+
+
+def bank_entries_close_for_dismissal(*, actor, staff: Staff, dismissed_on: date) -> None:
+    """A dismissed person leaves both banks: open mentee entries close, mentor entries are excluded."""
+    reason = f"Увольнение {dismissed_on:%d.%m.%Y}"
+    with transaction.atomic(), actor_context(actor_id(actor)):
+        for entry in MenteeEntry.objects.filter(staff=staff).exclude(status=MenteeEntry.Status.LEFT):
+            entry.status = MenteeEntry.Status.LEFT
+            entry.left_on = max(dismissed_on, entry.created_at.date())
+            entry.left_reason = MenteeEntry.LeftReason.DISMISSED
+            entry.save()
+        for entry in MentorEntry.objects.filter(staff=staff, is_active=True):
+            entry.is_active, entry.excluded_on, entry.excluded_reason = False, dismissed_on, reason
+            entry.save()
 
 
 def mentor_training_add(
@@ -371,7 +381,7 @@ def mentor_training_add(
         from institutional.services.consents import check_scan
 
         check_scan(certificate, field="certificate")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         training = MentorTraining(
             mentor=mentor,
             title=title.strip(),
@@ -386,7 +396,7 @@ def mentor_training_add(
 
 
 def mentor_training_remove(*, actor, training: MentorTraining) -> None:
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         if training.certificate:
             name = training.certificate.name
             storage = training.certificate.storage

@@ -18,37 +18,25 @@ from institutional.consent_texts import PUBLISHED_FIELDS, published_data_list, t
 from institutional.dates import organization_today
 from institutional.models import Consent, ConsentKind, MenteeEntry, MentorEntry, Notification, Staff, Visibility
 from institutional.selectors.banks import is_minor_trainee
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
+from nastavnik.uploads import MAX_UPLOAD_BYTES, file_format
 from tenants.models import Membership, Role
 
-SCAN_MAX_BYTES = 10 * 1024 * 1024
-SCAN_SIGNATURES = (
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-)
 NOTIFY_ROLES = (Role.CURATOR, Role.COUNCIL_MEMBER)
 
 
-def _actor_id(actor):
-    return actor.pk if actor is not None else None
-
-
 def check_scan(upload, *, field: str = "signed_scan") -> str:
-    """The file's real type (pdf/jpg/png) judged by its content, not its name; refuses anything else."""
+    """The file's real type (pdf/jpeg/png) judged by its content, not its name; refuses anything else."""
     if upload is None:
         raise ValidationError({field: "Приложите скан подписанного документа (PDF, JPEG или PNG)."})
     if upload.size == 0:
         raise ValidationError({field: "Файл пустой."})
-    if upload.size > SCAN_MAX_BYTES:
+    if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError({field: "Файл больше 10 МБ; уменьшите разрешение скана."})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, extension in SCAN_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    raise ValidationError({field: "Файл не является PDF, JPEG или PNG. Приложите скан подписанного документа."})
+    kind = file_format(upload)
+    if kind not in ("pdf", "jpeg", "png"):
+        raise ValidationError({field: "Файл не является PDF, JPEG или PNG. Приложите скан подписанного документа."})
+    return kind
 
 
 def _subject_name(*, staff: Staff | None, mentee_entry: MenteeEntry | None) -> str:
@@ -123,7 +111,7 @@ def consent_create(
 
     text = text_for(kind)
     data_list = published_data_list(published_fields) if kind == ConsentKind.PUBLICATION else text.data_list
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return Consent.objects.create(
             kind=kind,
             staff=staff,
@@ -156,7 +144,7 @@ def consent_sign(*, actor, consent: Consent, signed_on: date | None, scan) -> Co
     if signed_on < consent.created_at.date():
         raise ValidationError({"signed_on": "Дата подписания не может быть раньше подготовки согласия."})
     extension = check_scan(scan)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         consent.signed_scan.save(f"consent-{consent.pk}.{extension}", scan, save=False)
         consent.status, consent.signed_on = Consent.Status.SIGNED, signed_on
         consent.save()
@@ -229,7 +217,7 @@ def consent_withdraw(
     if consent.signed_on and withdrawn_on < consent.signed_on:
         raise ValidationError({"withdrawn_on": "Дата отзыва не может быть раньше даты подписания."})
     reason = f"Отзыв согласия ({consent.get_kind_display().lower()}) от {withdrawn_on:%d.%m.%Y}"
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.status != Consent.Status.SIGNED:
             raise ValidationError("Отозвать можно только подписанное согласие.")

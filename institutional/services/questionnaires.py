@@ -17,17 +17,13 @@ from django.utils import timezone
 from institutional.dates import organization_today
 from institutional.models import Answer, Question, Questionnaire, QuestionnaireKind, QuestionnaireRun, Response
 from institutional.selectors.questionnaires import questionnaire_has_responses, staff_in_audience
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
 
 OPTIONS_MAX = 30
 OPTION_MAX_LENGTH = 200
 SCALE_LOWEST, SCALE_HIGHEST = -10, 10
 SCALE_POINTS_MAX = 11
 TEXT_ANSWER_MAX_LENGTH = 5000
-
-
-def _actor_id(actor):
-    return actor.pk if actor is not None else None
 
 
 # Questionnaires ------------------------------------------------------------------------------
@@ -41,7 +37,7 @@ def questionnaire_create(
         raise ValidationError({"title": "Укажите название анкеты."})
     if kind not in QuestionnaireKind.values:
         raise ValidationError({"kind": "Неизвестный вид анкеты."})
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return Questionnaire.objects.create(kind=kind, title=title, description=(description or "").strip())
 
 
@@ -49,7 +45,7 @@ def questionnaire_update(*, actor, questionnaire: Questionnaire, title: str, des
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Укажите название анкеты."})
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         questionnaire.title = title
         questionnaire.description = (description or "").strip()
         questionnaire.save(update_fields=["title", "description"])
@@ -58,7 +54,7 @@ def questionnaire_update(*, actor, questionnaire: Questionnaire, title: str, des
 
 def questionnaire_duplicate(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     """A new, unarchived copy with all questions; runs and responses stay with the original."""
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         copy = Questionnaire.objects.create(
             kind=questionnaire.kind,
             title=f"{questionnaire.title} (копия)"[:300],
@@ -83,7 +79,7 @@ def questionnaire_duplicate(*, actor, questionnaire: Questionnaire) -> Questionn
 
 
 def questionnaire_set_archived(*, actor, questionnaire: Questionnaire, is_archived: bool) -> Questionnaire:
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         questionnaire.is_archived = is_archived
         questionnaire.save(update_fields=["is_archived"])
     return questionnaire
@@ -165,7 +161,7 @@ def _clean_question(data: QuestionData) -> QuestionData:
 
 def question_create(*, actor, questionnaire: Questionnaire, data: QuestionData) -> Question:
     clean = _clean_question(data)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
         last = questionnaire.questions.aggregate(last=Max("position"))["last"] or 0
         return Question.objects.create(questionnaire=questionnaire, position=last + 1, **vars(clean))
@@ -191,7 +187,7 @@ def question_update(*, actor, question: Question, data: QuestionData) -> Questio
             raise ValidationError(
                 {"options": f"На анкету уже отвечали: вариант «{missing[0][:60]}» нельзя удалить или переименовать."}
             )
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         for name, value in vars(clean).items():
             setattr(question, name, value)
         question.save()
@@ -202,7 +198,7 @@ def question_delete(*, actor, question: Question) -> None:
     questionnaire = question.questionnaire
     if questionnaire_has_responses(questionnaire=questionnaire):
         raise ValidationError("На анкету уже отвечали: вопросы удалять нельзя, можно только изменить их текст.")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         position = question.position
         question.delete()
         # Close the gap one row at a time, in order, so (questionnaire, position) stays unique.
@@ -223,7 +219,7 @@ def question_move(*, actor, question: Question, direction: str) -> Question:
     )
     if neighbour is None:
         return question
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         mine, theirs = question.position, neighbour.position
         spare = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
         question.position = spare
@@ -259,7 +255,7 @@ def run_create(
         raise ValidationError("Анкета в архиве: верните её из архива, чтобы провести опрос.")
     if not questionnaire.questions.exists():
         raise ValidationError("В анкете нет ни одного вопроса.")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return QuestionnaireRun.objects.create(
             questionnaire=questionnaire,
             title=title[:300],
@@ -277,7 +273,7 @@ def run_close(*, actor, run: QuestionnaireRun) -> QuestionnaireRun:
     today = organization_today()
     if run.closes_on < today:
         raise ValidationError("Опрос уже завершился.")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         run.closed_at = timezone.now()
         run.closes_on = max(run.opens_on, today)
         run.save(update_fields=["closed_at", "closes_on"])
@@ -399,7 +395,7 @@ def response_submit(*, actor, run: QuestionnaireRun, respondent, answers: dict) 
         raise AnswersInvalid(errors)
 
     try:
-        with transaction.atomic(), actor_context(_actor_id(actor)):
+        with transaction.atomic(), actor_context(actor_id(actor)):
             response = Response.objects.create(run=run, respondent=respondent)
             Answer.objects.bulk_create(
                 Answer(response=response, question_id=question_id, value=value) for question_id, value in clean.items()

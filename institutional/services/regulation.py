@@ -15,10 +15,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from institutional.dates import organization_today
-from institutional.documents.uploads import validate_upload
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import RULE_FIELDS
 from nastavnik.audit import actor_context
+from nastavnik.uploads import validate_upload
 from regional.models import DocumentTemplate
 from regional.selectors import template_get
 

@@ -18,19 +18,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from institutional.dates import academic_year_bounds, academic_year_label, academic_year_of, organization_today
-from institutional.documents.uploads import validate_upload
 from institutional.models import ActivityEvidence, Roadmap, RoadmapActivity, RoadmapStage, Staff
 from institutional.services.regulation import Order, validate_order
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
+from nastavnik.uploads import validate_upload
 from regional.models import DocumentTemplate
 from regional.selectors import template_get
 
 EVIDENCE_FORMATS = ("pdf", "docx", "xlsx", "jpeg", "png")
 APPROVED_IS_FIXED = "Дорожная карта утверждена приказом: её этапы и мероприятия не меняются. Можно отмечать выполнение."
-
-
-def _actor_id(actor):
-    return actor.pk if actor else None
 
 
 def _safe_day(year: int, month: int, day: int) -> date:
@@ -78,7 +74,7 @@ def roadmap_create_from_template(*, actor, academic_year: int, template_id: int)
     _check_year(academic_year)
     template = template_get(kind=DocumentTemplate.Kind.ROADMAP, template_id=template_id)
     stages = (template.content or {}).get("stages", [])
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         roadmap = Roadmap.objects.create(
             academic_year=academic_year, template_id=template.pk, template_title=template.title
         )
@@ -117,7 +113,7 @@ def roadmap_copy_previous(*, actor, academic_year: int) -> Roadmap:
                 "academic_year": f"Нет дорожной карты на {academic_year_label(academic_year - 1)} учебный год, копировать нечего."
             }
         )
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         roadmap = Roadmap.objects.create(
             academic_year=academic_year,
             title=source.title,
@@ -148,7 +144,7 @@ def roadmap_approve(*, actor, roadmap: Roadmap, order: Order) -> Roadmap:
     order = validate_order(order)
     if not roadmap.stages.exists():
         raise ValidationError("В дорожной карте нет ни одного этапа.")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         roadmap.status = Roadmap.Status.APPROVED
         roadmap.order_number = order.number
         roadmap.order_date = order.day
@@ -175,7 +171,7 @@ def _clean_title(title: str, *, limit: int, what: str) -> str:
 def stage_create(*, actor, roadmap: Roadmap, title: str) -> RoadmapStage:
     _check_editable(roadmap)
     title = _clean_title(title, limit=300, what="этапа")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         position = (roadmap.stages.aggregate(top=Max("position"))["top"] or 0) + 1
         return RoadmapStage.objects.create(roadmap=roadmap, position=position, title=title)
 
@@ -183,7 +179,7 @@ def stage_create(*, actor, roadmap: Roadmap, title: str) -> RoadmapStage:
 def stage_update(*, actor, stage: RoadmapStage, title: str) -> RoadmapStage:
     _check_editable(stage.roadmap)
     stage.title = _clean_title(title, limit=300, what="этапа")
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         stage.save(update_fields=["title"])
         return stage
 
@@ -211,14 +207,14 @@ def _move(items: list, item, direction: str) -> list:
 def stage_delete(*, actor, stage: RoadmapStage) -> None:
     roadmap = stage.roadmap
     _check_editable(roadmap)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         stage.delete()
         _renumber(roadmap.stages.order_by("position"))
 
 
 def stage_move(*, actor, stage: RoadmapStage, direction: str) -> None:
     _check_editable(stage.roadmap)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         ordered = _move(list(stage.roadmap.stages.order_by("position")), stage, direction)
         _renumber(ordered)
 
@@ -282,7 +278,7 @@ def _validate_status(status: str, done_at: date | None) -> dict[str, str]:
 def activity_create(*, actor, stage: RoadmapStage, data: ActivityData) -> RoadmapActivity:
     _check_editable(stage.roadmap)
     data, people = _validate_activity(data, stage.roadmap)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         position = (stage.activities.aggregate(top=Max("position"))["top"] or 0) + 1
         activity = RoadmapActivity.objects.create(
             stage=stage,
@@ -309,7 +305,7 @@ def activity_update(*, actor, activity: RoadmapActivity, data: ActivityData) -> 
         or data.expected_documents.strip() != activity.expected_documents
     ):
         raise ValidationError(APPROVED_IS_FIXED)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         activity.title = data.title
         activity.deadline = data.deadline
         activity.deadline_text = data.deadline_text
@@ -329,7 +325,7 @@ def activity_set_status(
     errors = _validate_status(status, done_at)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         activity.status = status
         activity.done_at = done_at if status == RoadmapActivity.Status.DONE else None
         activity.save(update_fields=["status", "done_at"])
@@ -339,7 +335,7 @@ def activity_set_status(
 def activity_delete(*, actor, activity: RoadmapActivity) -> None:
     stage = activity.stage
     _check_editable(stage.roadmap)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         storages = [(item.file.storage, item.file.name) for item in activity.evidence.all() if item.file]
         activity.delete()
         _renumber(stage.activities.order_by("position"))
@@ -348,7 +344,7 @@ def activity_delete(*, actor, activity: RoadmapActivity) -> None:
 
 def activity_move(*, actor, activity: RoadmapActivity, direction: str) -> None:
     _check_editable(activity.stage.roadmap)
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         _renumber(_move(list(activity.stage.activities.order_by("position")), activity, direction))
 
 
@@ -363,7 +359,7 @@ def evidence_add(*, actor, activity: RoadmapActivity, upload, description: str =
         raise ValidationError({"file": error.messages}) from error
     if len(description) > 300:
         raise ValidationError({"description": "Описание — не длиннее 300 символов."})
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         evidence = ActivityEvidence(activity=activity, description=description.strip(), uploaded_by=actor)
         evidence.file.save(upload.name.rsplit("/", 1)[-1], upload, save=False)
         evidence.save()
@@ -371,7 +367,7 @@ def evidence_add(*, actor, activity: RoadmapActivity, upload, description: str =
 
 
 def evidence_delete(*, actor, evidence: ActivityEvidence) -> None:
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         storage, name = evidence.file.storage, evidence.file.name
         evidence.delete()
         transaction.on_commit(lambda: storage.delete(name))

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from institutional.dates import organization_today
 from institutional.models import MenteeEntry, Staff, StaffListReview
 from institutional.staff_import import ImportPlan, check_staff_values, mapping_guess, plan_build
-from nastavnik.audit import actor_context
+from nastavnik.audit import actor_context, actor_id
 from nastavnik.spreadsheets import SpreadsheetError, read_table
 from tenants.models import Membership
 from tenants.validators import normalize_snils, validate_snils
@@ -35,10 +35,6 @@ EDITABLE_FIELDS = (
     "email",
     "phone",
 )
-
-
-def _actor_id(actor) -> int | None:
-    return actor.pk if actor is not None else None
 
 
 def organization_members_by_email() -> dict[str, int]:
@@ -95,7 +91,7 @@ def staff_create(*, actor, values: dict) -> Staff:
     _validate(values, instance=None)
     staff = Staff(**values)
     staff.full_clean(exclude=["user"])
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         staff.save()
     return staff
 
@@ -109,14 +105,15 @@ def staff_update(*, actor, staff: Staff, values: dict) -> Staff:
     for name, value in values.items():
         setattr(staff, name, value)
     staff.full_clean(exclude=["user"])
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         staff.save()
     return staff
 
 
 def staff_dismiss(*, actor, staff: Staff, dismissal_date: date) -> Staff:
-    """Record the dismissal; current appointments of the person end on that date."""
+    """Record the dismissal: current appointments end on that date and the person leaves both banks."""
     from institutional.services.appointments import appointment_end
+    from institutional.services.banks import bank_entries_close_for_dismissal
 
     if not staff.is_employed:
         raise ValidationError({"dismissal_date": "Сотрудник уже уволен."})
@@ -126,12 +123,13 @@ def staff_dismiss(*, actor, staff: Staff, dismissal_date: date) -> Staff:
         )
     if dismissal_date > organization_today():
         raise ValidationError({"dismissal_date": "Дата увольнения не может быть в будущем."})
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         for appointment in staff.appointments.filter(ended_on__isnull=True):
             appointment_end(actor=actor, appointment=appointment, ended_on=max(dismissal_date, appointment.starts_on))
         staff.status = Staff.Status.DISMISSED
         staff.dismissal_date = dismissal_date
         staff.save(update_fields=["status", "dismissal_date", "updated_at"])
+        bank_entries_close_for_dismissal(actor=actor, staff=staff, dismissed_on=dismissal_date)
     return staff
 
 
@@ -165,7 +163,7 @@ def staff_import_apply(
     *, actor, content: bytes, filename: str, mapping: dict[str, int] | None = None
 ) -> tuple[ImportPlan, ImportResult | None]:
     """Check the whole file and, only when every row is valid, write it in one transaction."""
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         # Nobody else changes the registry between the check and the write.
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {Staff._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
@@ -207,7 +205,21 @@ def staff_import_apply(
             for staff in updated_staff:
                 staff.updated_at = now
             Staff.objects.bulk_update(updated_staff, sorted(changed_fields), batch_size=1000)
+        _close_dismissed(actor, [staff for staff in updated_staff if staff.status == Staff.Status.DISMISSED])
     return plan, ImportResult(created=plan.created, updated=plan.updated, unchanged=plan.unchanged)
+
+
+def _close_dismissed(actor, dismissed: list[Staff]) -> None:
+    """People the file marks as dismissed lose their appointments and leave the banks, as on the page."""
+    from institutional.services.appointments import appointment_end
+    from institutional.services.banks import bank_entries_close_for_dismissal
+
+    for staff in dismissed:
+        for appointment in staff.appointments.filter(ended_on__isnull=True):
+            appointment_end(
+                actor=actor, appointment=appointment, ended_on=max(staff.dismissal_date, appointment.starts_on)
+            )
+        bank_entries_close_for_dismissal(actor=actor, staff=staff, dismissed_on=staff.dismissal_date)
 
 
 # --- yearly review of the list of teachers who need mentoring -----------------------------------
@@ -215,10 +227,10 @@ def staff_import_apply(
 
 def staff_list_review_record(*, actor, note: str = "") -> StaffListReview:
     """The curator confirms the list of teachers who need mentoring is up to date (rule 10)."""
-    with transaction.atomic(), actor_context(_actor_id(actor)):
+    with transaction.atomic(), actor_context(actor_id(actor)):
         return StaffListReview.objects.create(
             reviewed_on=organization_today(),
-            reviewed_by_id=_actor_id(actor),
+            reviewed_by_id=actor_id(actor),
             note=note.strip(),
             mentees_waiting=MenteeEntry.objects.filter(status=MenteeEntry.Status.WAITING).count(),
         )

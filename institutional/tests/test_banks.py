@@ -319,3 +319,20 @@ def test_the_mentor_page_shows_trainings_achievements_and_load(world, client_on,
         client_on(world.host(world.school_a), world.director_a).get(f"/org/banks/mentors/{entry.pk}/").content.decode()
     )
     assert "Школа молодого наставника" in page and "Автор учебно-методических материалов" in page and "0 из 3" in page
+
+
+def test_dismissing_a_person_takes_them_out_of_both_banks(world, in_school_a):
+    from institutional.services.staff import staff_dismiss
+
+    mentor_staff = make_staff(last_name="Уходящий")
+    mentee_staff = make_staff(last_name="Уходящая")
+    mentor = services.mentor_entry_create(actor=None, staff=mentor_staff, competencies="Методика")
+    mentee = services.mentee_entry_create(actor=None, staff=mentee_staff, categories=["young"])
+
+    staff_dismiss(actor=None, staff=mentor_staff, dismissal_date=organization_today())
+    staff_dismiss(actor=None, staff=mentee_staff, dismissal_date=organization_today())
+
+    mentor = MentorEntry.objects.get(pk=mentor.pk)
+    mentee = MenteeEntry.objects.get(pk=mentee.pk)
+    assert not mentor.is_active and mentor.excluded_reason.startswith("Увольнение")
+    assert (mentee.status, mentee.left_reason) == ("left", "dismissed")

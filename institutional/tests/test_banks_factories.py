@@ -51,7 +51,7 @@ def use_media_root(settings, path):
 
     settings.MEDIA_ROOT = str(path)
     default_storage.location  # noqa: B018 - forces the lazy storage to exist
-    default_storage._wrapped.__dict__.pop("relative_media_root", None)
+    default_storage._wrapped.__dict__.pop("relative_media_root", None)  # see conftest._forget_media_root
 
 
 class ReusableUpload(io.BytesIO):

@@ -103,6 +103,21 @@ def test_a_dismissal_date_in_the_file_dismisses_the_person(in_school_a):
     assert (staff.status, staff.dismissal_date) == (Staff.Status.DISMISSED, date(2024, 2, 1))
 
 
+def test_a_person_dismissed_by_the_file_leaves_the_banks(in_school_a):
+    from institutional.models import MentorEntry
+    from institutional.services.banks import mentor_entry_create
+
+    headers = [*HEADERS, "Дата увольнения"]
+    apply(csv_bytes([hr_row(1)], headers=headers))
+    entry = mentor_entry_create(actor=None, staff=Staff.objects.get(), competencies="Методика")
+
+    apply(csv_bytes([hr_row(1, **{"Дата увольнения": "01.02.2025"})], headers=headers))
+
+    entry = MentorEntry.objects.get(pk=entry.pk)
+    assert not entry.is_active
+    assert entry.excluded_reason == "Увольнение 01.02.2025"
+
+
 def test_a_member_with_the_same_email_is_linked(world, in_school_a):
     apply(csv_bytes([hr_row(1, **{"E-mail": "TEACHER-A@test.test"}), hr_row(2, **{"E-mail": "outsider@test.test"})]))
 

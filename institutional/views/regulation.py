@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS, has_any_role, roles_required
 from institutional.documents.regulation import regulation_docx_response
-from institutional.documents.uploads import stored_file_response
 from institutional.forms.regulation import OrderForm, ParametersForm, TemplateChoiceForm, UploadForm
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import (
@@ -19,6 +18,7 @@ from institutional.selectors.regulation import (
     regulation_version_list,
 )
 from institutional.services import regulation as services
+from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS, has_any_role, roles_required
 from institutional.dates import organization_today
 from institutional.documents.roadmap import roadmap_docx_response
-from institutional.documents.uploads import stored_file_response
 from institutional.forms.regulation import OrderForm
 from institutional.forms.roadmap import (
     PREVIOUS,
@@ -25,6 +24,7 @@ from institutional.models import Roadmap
 from institutional.selectors import roadmap as selectors
 from institutional.services import roadmap as services
 from institutional.services.regulation import Order
+from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
 

@@ -86,7 +86,11 @@ def validate_snils(value: str) -> None:
         return
     digits = normalize_snils(value)
     if len(digits) != 11:
-        raise ValidationError("СНИЛС должен содержать 11 цифр, указано %(count)s.", code="snils_length", params={"count": len(digits)})
+        raise ValidationError(
+            "СНИЛС должен содержать 11 цифр, указано %(count)s.", code="snils_length", params={"count": len(digits)}
+        )
     # Numbers up to 001-001-998 were issued before check digits existed.
     if int(digits[:9]) > 1001998 and snils_check_digits(digits[:9]) != digits[9:]:
-        raise ValidationError("СНИЛС %(value)s не проходит проверку контрольного числа.", code="snils_checksum", params={"value": value})
+        raise ValidationError(
+            "СНИЛС %(value)s не проходит проверку контрольного числа.", code="snils_checksum", params={"value": value}
+        )

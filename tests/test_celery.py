@@ -46,12 +46,13 @@ def worker(django_db_setup, tmp_path_factory):
     if not settings.REDIS_URL:
         broker = tmp_path_factory.mktemp("broker")
         env["NASTAVNIK_BROKER_DIR"] = str(broker)
-        for sub in ("queue", "processed", "results"):
+        for sub in ("queue", "processed", "results", "control"):
             (broker / sub).mkdir()
         celery_app.conf.broker_transport_options = {
             "data_folder_in": str(broker / "queue"),
             "data_folder_out": str(broker / "queue"),
             "processed_folder": str(broker / "processed"),
+            "control_folder": str(broker / "control"),
             "store_processed": False,
         }
         celery_app.conf.result_backend = f"file://{broker / 'results'}"

@@ -6,32 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenants', '0002_audit_triggers'),
+        ("tenants", "0002_audit_triggers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regulation', 'Положение о системе наставничества'), ('roadmap', 'Дорожная карта'), ('program', 'Персонализированная программа наставничества'), ('questionnaire', 'Анкета')], max_length=20, verbose_name='вид')),
-                ('code', models.CharField(help_text='постоянный код модели; версии одной модели имеют один код', max_length=60, verbose_name='код')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='версия')),
-                ('title', models.CharField(max_length=300, verbose_name='название')),
-                ('content', models.JSONField(default=dict, verbose_name='содержание')),
-                ('is_published', models.BooleanField(default=True, verbose_name='опубликована')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='опубликована')),
-                ('publisher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='published_templates', to='tenants.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regulation", "Положение о системе наставничества"),
+                            ("roadmap", "Дорожная карта"),
+                            ("program", "Персонализированная программа наставничества"),
+                            ("questionnaire", "Анкета"),
+                        ],
+                        max_length=20,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="постоянный код модели; версии одной модели имеют один код",
+                        max_length=60,
+                        verbose_name="код",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="версия")),
+                ("title", models.CharField(max_length=300, verbose_name="название")),
+                ("content", models.JSONField(default=dict, verbose_name="содержание")),
+                ("is_published", models.BooleanField(default=True, verbose_name="опубликована")),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="опубликована")),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="published_templates",
+                        to="tenants.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'модельный документ',
-                'verbose_name_plural': 'модельные документы',
-                'ordering': ['kind', 'code', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='template_code_version_unique')],
+                "verbose_name": "модельный документ",
+                "verbose_name_plural": "модельные документы",
+                "ordering": ["kind", "code", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code", "version"), name="template_code_version_unique")
+                ],
             },
         ),
     ]

@@ -233,6 +233,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["nastavnik.api.permissions.IsTenantMember"],
+    # Several models have fields named `status` or `kind` with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "StaffStatusEnum": "institutional.models.staff.Staff.Status",
+        "RegulationStatusEnum": "institutional.models.regulation.RegulationVersion.Status",
+        "RoadmapStatusEnum": "institutional.models.roadmap.Roadmap.Status",
+        "RoadmapActivityStatusEnum": "institutional.models.roadmap.RoadmapActivity.Status",
+        "MenteeEntryStatusEnum": "institutional.models.banks.MenteeEntry.Status",
+        "ConsentStatusEnum": "institutional.models.consents.Consent.Status",
+        "ConsentKindEnum": "institutional.models.consents.ConsentKind",
+        "QuestionnaireKindEnum": "institutional.models.questionnaires.QuestionnaireKind",
+        "TemplateKindEnum": "regional.models.DocumentTemplate.Kind",
+        "OrganizationLevelEnum": "tenants.models.Level",
+        "OrganizationKindEnum": "tenants.models.OrganizationKind",
+        "RoleEnum": "tenants.models.Role",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under .data/.

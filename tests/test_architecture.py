@@ -85,3 +85,10 @@ def test_api_views_cannot_drop_the_membership_check_by_overriding_permission_cla
 
 def test_the_project_package_is_not_named_platform():
     assert not (BASE_DIR / "platform").exists(), "a top-level `platform` package shadows the standard library"
+
+
+def test_the_openapi_schema_of_every_level_builds_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    for urlconf in settings.TENANT_URLCONFS.values():
+        call_command("spectacular", "--fail-on-warn", "--urlconf", urlconf, "--file", str(tmp_path / "schema.yaml"))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("banks/", include("institutional.api.banks")),
     path("consents/", include("institutional.api.consents")),
     path("questionnaires/", include("institutional.api.questionnaires")),
+    path("notifications/", include("institutional.api.notifications")),
 ]

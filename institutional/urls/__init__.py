@@ -14,4 +14,5 @@ urlpatterns = [
     path("banks/", include("institutional.urls.banks")),
     path("consents/", include("institutional.urls.consents")),
     path("questionnaires/", include("institutional.urls.questionnaires")),
+    path("notifications/", include("institutional.urls.notifications")),
 ]

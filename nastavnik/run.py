@@ -59,6 +59,9 @@ def main() -> int:
             "4",
             "--access-logfile",
             "-",
+            # Path without the query string: searches carry people's names, which are never logged.
+            "--access-logformat",
+            '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
             "--graceful-timeout",
             "5",
         ],

@@ -216,7 +216,7 @@ def test_volumes_keep_postgres_data_and_media(compose, services):
     assert postgres[next(v for v in postgres if v in declared)] == "/var/lib/postgresql/data"
     media_volume = next(v for v, target in named_volumes(services["web"]).items() if target.endswith("/media"))
     assert media_volume in declared
-    assert media_volume in named_volumes(services["proxy"])
+    assert media_volume not in named_volumes(services["proxy"]), "uploads hold personal data; only Django serves them"
     for service in services.values():
         for source in named_volumes(service):
             if source.startswith("."):
@@ -409,11 +409,10 @@ def test_nginx_routes_the_base_domain_and_wildcard_subdomains_to_web(services):
     assert re.search(r"location\s+/static/\s*\{[^}]*proxy_pass", block), "static files go to WhiteNoise"
 
 
-def test_nginx_serves_media_from_the_volume_the_proxy_mounts(services):
+def test_nginx_never_serves_uploads_directly(services):
     config = rendered_nginx_config(services)
-    alias = re.search(r"location\s+/media/\s*\{[^}]*alias\s+([^;]+);", config).group(1)
-    mounts = [entry.split(":")[1] for entry in services["proxy"]["volumes"]]
-    assert alias.rstrip("/") in mounts
+    assert re.search(r"location\s+/media/\s*\{\s*return\s+404;\s*\}", config)
+    assert "alias /srv/media" not in config
 
 
 def test_nginx_healthcheck_path_exists(services):
@@ -542,3 +541,14 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_access_log_records_query_strings(services):
+    """Query strings carry search terms such as people's names; logs must not hold personal data."""
+    config = rendered_nginx_config(services)
+    log_format = re.search(r"log_format\s+nastavnik\s+'([^']*)'", config).group(1)
+    assert "$request " not in log_format and "$request_uri" not in log_format and "$args" not in log_format
+    assert re.search(r"access_log\s+\S+\s+nastavnik;", config)
+    command = services["web"]["command"]
+    log_format = command[command.index("--access-logformat") + 1]
+    assert "%(r)s" not in log_format and "%(q)s" not in log_format and "%(f)s" not in log_format

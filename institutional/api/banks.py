@@ -27,6 +27,7 @@ from institutional.models import (
     Visibility,
 )
 from institutional.selectors import banks as selectors
+from institutional.selectors.regulation import rules_in_force
 from institutional.services import banks as services
 from nastavnik.api.base import TenantAPIView
 
@@ -91,7 +92,10 @@ class MenteeEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_appointment_deadline(self, entry) -> str:
-        return selectors.appointment_deadline(entry).isoformat()
+        # The regulation is read once per response, not once per row.
+        if "appointment_days" not in self.context:
+            self.context["appointment_days"] = rules_in_force().appointment_days
+        return selectors.appointment_deadline(entry, appointment_days=self.context["appointment_days"]).isoformat()
 
 
 class MenteeCreateSerializer(serializers.Serializer):

@@ -247,6 +247,12 @@ SPECTACULAR_SETTINGS = {
         "OrganizationLevelEnum": "tenants.models.Level",
         "OrganizationKindEnum": "tenants.models.OrganizationKind",
         "RoleEnum": "tenants.models.Role",
+        "PairEndReasonEnum": "institutional.models.pairs.EndReason",
+        "ReplacementReasonEnum": "institutional.models.pairs.ReplacementReason",
+        "MenteeLeftReasonEnum": "institutional.models.banks.MenteeEntry.LeftReason",
+        "PairStatusEnum": "institutional.models.pairs.Pair.Status",
+        "OrderKindEnum": "institutional.models.pairs.Order.Kind",
+        "ProgramStatusEnum": "institutional.models.programs.Program.Status",
     },
 }
 
@@ -281,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     "staff-list-review-remind-all": {
         "task": "institutional.staff_list_review_remind_all",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Approved pairs become active on their start date.
+    "pairs-activate-due": {
+        "task": "institutional.pairs_activate_due_all",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

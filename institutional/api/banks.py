@@ -166,7 +166,11 @@ class MentorEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_load(self, entry) -> int:
-        return selectors.mentor_load(entry)
+        # One query for every mentor of the response (the view puts the loads in the context).
+        loads = self.context.get("loads")
+        if loads is None:
+            return selectors.mentor_load(entry)
+        return loads.get(entry.pk, 0)
 
 
 class MentorUpdateSerializer(serializers.Serializer):
@@ -287,7 +291,9 @@ class MentorListView(TenantAPIView):
         entries = selectors.mentor_entries_visible(request)
         if request.query_params.get("all") != "1":
             entries = entries.filter(is_active=True)
-        return Response(MentorEntrySerializer(entries, many=True).data)
+        entries = list(entries)
+        loads = selectors.mentor_loads([entry.pk for entry in entries])
+        return Response(MentorEntrySerializer(entries, many=True, context={"loads": loads}).data)
 
     @extend_schema(
         summary="Внести в банк наставников (куратор, совет)",

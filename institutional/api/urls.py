@@ -10,4 +10,8 @@ urlpatterns = [
     path("consents/", include("institutional.api.consents")),
     path("questionnaires/", include("institutional.api.questionnaires")),
     path("notifications/", include("institutional.api.notifications")),
+    path("pairs/", include("institutional.api.pairs")),
+    path("orders/", include("institutional.api.orders")),
+    path("matching/", include("institutional.api.matching")),
+    path("programs/", include("institutional.api.programs")),
 ]

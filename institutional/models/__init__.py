@@ -14,6 +14,7 @@ from institutional.models.banks import (
     Visibility,
 )
 from institutional.models.consents import Consent, ConsentKind
+from institutional.models.matching import MatchingRound, MatchPreference, MatchProposal
 from institutional.models.notifications import Notification
 from institutional.models.pairs import (
     EndReason,
@@ -56,6 +57,9 @@ __all__ = [
     "EndReason",
     "GroupObjectPermission",
     "InteractionFormat",
+    "MatchPreference",
+    "MatchProposal",
+    "MatchingRound",
     "Meeting",
     "MeetingAttendance",
     "MeetingMode",

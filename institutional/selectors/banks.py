@@ -90,12 +90,23 @@ def access_mentor_training(*, request, training_id: int) -> MentorTraining:
 
 
 def mentor_load(entry: MentorEntry) -> int:
-    """How many mentees the mentor has at the moment.
+    """How many mentees the mentor has at the moment: participants still in (left_on empty) of the
+    mentor's approved or active pairs and groups. One query."""
+    return mentor_loads([entry.pk]).get(entry.pk, 0)
 
-    Always 0 for now: pairs (наставнические пары) arrive in a later issue and will add their
-    active mentees here.
-    """
-    return 0
+
+def mentor_loads(mentor_ids=None) -> dict[int, int]:
+    """The load of many mentors (all when `mentor_ids` is None) in one query: {mentor entry id: mentees}."""
+    from django.db.models import Count
+
+    from institutional.models import Pair, PairMentee
+
+    memberships = PairMentee.objects.filter(
+        pair__status__in=[Pair.Status.APPROVED, Pair.Status.ACTIVE], left_on__isnull=True
+    )
+    if mentor_ids is not None:
+        memberships = memberships.filter(pair__mentor_id__in=list(mentor_ids))
+    return dict(memberships.values("pair__mentor_id").annotate(n=Count("id")).values_list("pair__mentor_id", "n"))
 
 
 def appointment_deadline(entry: MenteeEntry, *, appointment_days: int | None = None) -> date:

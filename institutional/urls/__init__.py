@@ -15,4 +15,8 @@ urlpatterns = [
     path("consents/", include("institutional.urls.consents")),
     path("questionnaires/", include("institutional.urls.questionnaires")),
     path("notifications/", include("institutional.urls.notifications")),
+    path("pairs/", include("institutional.urls.pairs")),
+    path("orders/", include("institutional.urls.orders")),
+    path("matching/", include("institutional.urls.matching")),
+    path("programs/", include("institutional.urls.programs")),
 ]

@@ -142,7 +142,8 @@ def mentee_status(request, entry_id: int):
 def mentor_list(request):
     include_excluded = request.GET.get("all") == "1"
     entries = list(selectors.mentor_entry_list(include_excluded=include_excluded))
-    rows = [{"entry": entry, "load": selectors.mentor_load(entry)} for entry in entries]
+    loads = selectors.mentor_loads([entry.pk for entry in entries])
+    rows = [{"entry": entry, "load": loads.get(entry.pk, 0)} for entry in entries]
     return render(
         request,
         "institutional/banks/mentor_list.html",

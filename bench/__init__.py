@@ -16,6 +16,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DATABASE = "nastavnik_bench"
@@ -105,3 +106,23 @@ def bench_database(database: str = BENCH_DATABASE) -> Iterator[None]:
 
             connections.close_all()
         drop_database(database)
+
+
+def run_worker(module: str, database: str) -> dict:
+    """Run `python -m <module> --worker` (which measures in `database`), drop the database whatever
+    happens, and return the JSON object the worker printed last."""
+    import json
+    import subprocess
+    import sys
+
+    try:
+        output = subprocess.run(
+            [sys.executable, "-m", module, "--worker"],
+            cwd=Path(__file__).resolve().parent.parent,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        drop_database(database)
+    return json.loads(output.strip().splitlines()[-1])

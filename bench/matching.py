@@ -25,15 +25,11 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from bench import BENCH_DATABASE, Target, drop_database
+from bench import BENCH_DATABASE, Target, run_worker
 
 DATABASE = f"{BENCH_DATABASE}_matching"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 MENTEES, MENTORS = 120, 80
 NAIVE_MENTEES = 30
 ASSIGN_MENTEES, ASSIGN_MENTORS = 60, 40
@@ -266,17 +262,7 @@ def worker() -> None:
 
 def run() -> list[Target]:
     print(f"Preparing {DATABASE} (migrate, one organization of 200 teachers) ...", flush=True)
-    try:
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.matching", "--worker"],
-            cwd=PROJECT_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        drop_database(DATABASE)
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run_worker("bench.matching", DATABASE)
     naive_scaled = r["naive suggestions ms"] * r["waiting mentees"] / NAIVE_MENTEES
     print(
         f"suggestions, {r['waiting mentees']} mentees × {r['active mentors']} mentors "

@@ -16,17 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from bench import BENCH_DATABASE, Target, drop_database
+from bench import BENCH_DATABASE, Target, run_worker
 
 ROWS = 2_000
 LIMIT_SECONDS = 10.0
 DATABASE = f"{BENCH_DATABASE}_staff"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _rows(position: str = "Учитель") -> tuple[list[str], list[list]]:
@@ -151,17 +147,7 @@ def worker() -> None:
 
 def run() -> list[Target]:
     print(f"Preparing {DATABASE} (migrate, two organizations) and importing {ROWS} rows ...", flush=True)
-    try:
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.staff_import", "--worker"],
-            cwd=PROJECT_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        drop_database(DATABASE)
-    results = json.loads(output.strip().splitlines()[-1])
+    results = run_worker("bench.staff_import", DATABASE)
     targets = []
     for name, figures in results.items():
         seconds = figures["seconds"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from institutional.consent_texts import PUBLISHED_FIELDS
-from institutional.forms.banks import DATE_WIDGET, BootstrapMixin
+from institutional.forms.common import DATE_WIDGET, BootstrapMixin
 from institutional.models import ConsentKind, MenteeEntry, Staff
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from institutional.forms.banks import BootstrapMixin
+from institutional.forms.common import BootstrapMixin
 from institutional.models import Meeting, MeetingMode
 
 

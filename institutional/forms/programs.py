@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django import forms
 
-from institutional.forms.banks import BootstrapMixin, apply_errors  # noqa: F401 - re-exported for views
+from institutional.forms.common import BootstrapMixin
 from institutional.models import InteractionFormat, MeetingMode, PairForm, PairKind, ProgramChange
 
 PLAN_HELP = (

@@ -18,8 +18,8 @@ from institutional.forms.banks import (
     MentorEditForm,
     MentorExcludeForm,
     TrainingForm,
-    apply_errors,
 )
+from institutional.forms.common import apply_errors
 from institutional.models import ConsentKind, MenteeCategory, MenteeEntry, MentorAchievement
 from institutional.selectors import banks as selectors
 from institutional.selectors.consents import has_signed_consent

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutional.access import MANAGERS, OVERSEERS, has_any_role, own_staff, roles_required
+from institutional.forms.common import apply_errors
 from institutional.forms.matching import PreferenceForm, RoundForm
 from institutional.models import MatchingRound, MentorEntry
 from institutional.selectors import matching as selectors
@@ -91,11 +92,7 @@ def round_add(request):
         try:
             matching_round = services.round_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            apply_errors(form, error)
         else:
             messages.success(request, "Тур подбора открыт: участники могут указать свои предпочтения.")
             return redirect("institutional:matching_round_detail", round_id=matching_round.pk)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from institutional.access import MANAGERS, has_any_role
 from institutional.dates import organization_today
-from institutional.forms.programs import apply_errors
+from institutional.forms.common import apply_errors
 from institutional.models import Program
 from institutional.selectors import meetings as selectors
 from institutional.selectors import programs as program_selectors

@@ -8,18 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutional.access import DIRECTORS, MANAGERS, STAFF_READERS, has_any_role, roles_required
+from institutional.forms.common import apply_errors
 from institutional.forms.pairs import MentorReplaceForm, PairApproveForm, PairDraftForm, PairEndForm
 from institutional.models import Pair, PairForm
 from institutional.selectors.pairs import access_pair, pair_list
 from institutional.services import pairs as services
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -58,7 +51,7 @@ def pair_create(request):
         try:
             pair = services.pair_create(actor=request.user, **_draft_values(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Проект пары (группы) создан. Утвердить его может руководитель приказом.")
             return redirect("institutional:pair_detail", pair_id=pair.pk)
@@ -83,7 +76,7 @@ def pair_edit(request, pair_id: int):
         try:
             services.pair_update(actor=request.user, pair=pair, **_draft_values(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Проект пары (группы) сохранён.")
             return redirect("institutional:pair_detail", pair_id=pair.pk)
@@ -134,7 +127,7 @@ def pair_approve(request):
                 order_date=form.cleaned_data["order_date"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Пары (группы) утверждены приказом № {order.number}.")
             return redirect("institutional:order_detail", order_id=order.pk)
@@ -151,7 +144,7 @@ def pair_end(request, pair_id: int):
         try:
             services.pair_end(actor=request.user, pair=pair, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Наставничество завершено.")
             return redirect("institutional:pair_detail", pair_id=pair.pk)
@@ -178,7 +171,7 @@ def pair_replace_mentor(request, pair_id: int):
                 ),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Наставник заменён приказом.")
             return redirect("institutional:pair_detail", pair_id=pair.pk)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutional.access import MANAGERS, OVERSEERS, has_any_role
 from institutional.dates import organization_today
 from institutional.documents.programs import program_document
+from institutional.forms.common import apply_errors
 from institutional.forms.meetings import MeetingForm
-from institutional.forms.programs import ActivityDoneForm, ChangeForm, ProgramForm, ReturnForm, apply_errors
+from institutional.forms.programs import ActivityDoneForm, ChangeForm, ProgramForm, ReturnForm
 from institutional.models import Program
 from institutional.selectors import meetings as meeting_selectors
 from institutional.selectors import programs as selectors

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from institutional.access import MANAGERS, OVERSEERS, has_any_role, own_staff, roles_required
 from institutional.dates import organization_today
+from institutional.forms.common import apply_errors
 from institutional.forms.questionnaires import (
     QuestionForm,
     QuestionnaireCreateForm,
@@ -26,15 +27,6 @@ from institutional.forms.questionnaires import (
 from institutional.selectors import questionnaires as selectors
 from institutional.services import questionnaires as services
 from nastavnik.xlsx import xlsx_response
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _label_runs(runs: list) -> list:
@@ -70,7 +62,7 @@ def questionnaire_create(request):
         try:
             questionnaire = services.questionnaire_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Анкета создана. Добавьте в неё вопросы.")
             return redirect(_detail_url(questionnaire))
@@ -98,7 +90,7 @@ def questionnaire_detail(request, questionnaire_id: int):
         try:
             services.questionnaire_update(actor=request.user, questionnaire=questionnaire, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Название и пояснение сохранены.")
             return redirect(_detail_url(questionnaire))
@@ -156,7 +148,7 @@ def question_add(request, questionnaire_id: int):
         try:
             services.question_create(actor=request.user, questionnaire=questionnaire, data=form.question_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Вопрос добавлен.")
             return redirect(_detail_url(questionnaire))
@@ -173,7 +165,7 @@ def question_edit(request, question_id: int):
         try:
             services.question_update(actor=request.user, question=question, data=form.question_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Вопрос сохранён.")
             return redirect(_detail_url(questionnaire))
@@ -218,7 +210,7 @@ def run_create(request, questionnaire_id: int):
         try:
             services.run_create(actor=request.user, questionnaire=questionnaire, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Опрос создан.")
             return redirect(_detail_url(questionnaire))

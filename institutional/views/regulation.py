@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS, has_any_role, roles_required
 from institutional.documents.regulation import regulation_docx_response
+from institutional.forms.common import apply_errors
 from institutional.forms.regulation import OrderForm, ParametersForm, TemplateChoiceForm, UploadForm
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import (
@@ -21,14 +22,6 @@ from institutional.services import regulation as services
 from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request, *, template_form=None, upload_form=None, status=200):
@@ -98,7 +91,7 @@ def regulation_edit(request, version_id: int):
         try:
             services.regulation_update_parameters(actor=request.user, version=version, parameters=data, title=title)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Параметры проекта сохранены.")
             return redirect("institutional:regulation")
@@ -127,7 +120,7 @@ def regulation_approve(request, version_id: int):
         try:
             services.regulation_approve(actor=request.user, version=version, order=order)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Положение (версия {version.number}) утверждено и вступило в действие.")
             return redirect("institutional:regulation")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS, has_any_role, roles_required
 from institutional.dates import organization_today
 from institutional.documents.roadmap import roadmap_docx_response
+from institutional.forms.common import apply_errors
 from institutional.forms.regulation import OrderForm
 from institutional.forms.roadmap import (
     PREVIOUS,
@@ -27,15 +28,6 @@ from institutional.services.regulation import Order
 from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            name = {"responsible_ids": "responsible"}.get(name, name)
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _message(request, error: ValidationError) -> None:
@@ -78,7 +70,7 @@ def roadmap_create(request):
                     actor=request.user, academic_year=year, template_id=template_id
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error, aliases={"responsible_ids": "responsible"})
         else:
             messages.success(request, f"Создана дорожная карта на {roadmap.academic_year_label} учебный год.")
             return _to_detail(roadmap.pk)
@@ -118,7 +110,7 @@ def roadmap_approve(request, roadmap_id: int):
         try:
             services.roadmap_approve(actor=request.user, roadmap=roadmap, order=order)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error, aliases={"responsible_ids": "responsible"})
         else:
             messages.success(request, f"Дорожная карта на {roadmap.academic_year_label} учебный год утверждена.")
             return _to_detail(roadmap.pk)
@@ -218,7 +210,7 @@ def activity_create(request, stage_id: int):
         try:
             services.activity_create(actor=request.user, stage=stage, data=_activity_data(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error, aliases={"responsible_ids": "responsible"})
         else:
             messages.success(request, "Мероприятие добавлено.")
             return _to_detail(stage.roadmap_id)
@@ -249,7 +241,7 @@ def activity_edit(request, activity_id: int):
         try:
             services.activity_update(actor=request.user, activity=activity, data=_activity_data(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error, aliases={"responsible_ids": "responsible"})
         else:
             messages.success(request, "Мероприятие сохранено.")
             return _to_detail(activity.stage.roadmap_id)

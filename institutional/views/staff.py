@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS, STAFF_READERS, has_any_role, roles_required
 from institutional.dates import organization_today
+from institutional.forms.common import apply_errors
 from institutional.forms.staff import (
     AppointmentEndForm,
     AppointmentForm,
@@ -44,14 +45,6 @@ APPOINTERS = DIRECTORS | {Role.CURATOR}
 SESSION_KEY = "institutional_staff_import"
 IMPORT_FOLDER = "staff-imports"
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- list, card, forms ---------------------------------------------------------------------------
@@ -104,7 +97,7 @@ def staff_create(request):
         try:
             staff = services.staff_create(actor=request.user, values=values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Сотрудник {staff.full_name} добавлен.")
             return redirect("institutional:staff_detail", staff_id=staff.pk)
@@ -123,7 +116,7 @@ def staff_edit(request, staff_id: int):
             try:
                 services.staff_update(actor=request.user, staff=staff, values=form.values())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Изменения сохранены.")
                 return redirect("institutional:staff_detail", staff_id=staff.pk)
@@ -321,7 +314,7 @@ def appointment_create(request):
                     starts_on=form.cleaned_data["starts_on"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"Назначение сохранено: {appointment}.")
                 return redirect("institutional:appointment_list")

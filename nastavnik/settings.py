@@ -83,9 +83,11 @@ TENANT_URLCONFS = {
     "municipality": "nastavnik.urls_municipality",
     "organization": "nastavnik.urls_organization",
 }
-# Paths on a tenant host that need no membership of that organization: signing in and
-# recovering a password. Everything else answers "not found" to non-members.
+# Paths on a tenant host that need no membership of that organization: signing in, recovering a
+# password, and the organization's public section «Наставничество» (what people consented to
+# publish). Everything else answers "not found" to non-members.
 TENANT_OPEN_PATH_PREFIXES = (
+    "/nastavnichestvo/",
     "/accounts/login/",
     "/accounts/password-reset/",
     "/accounts/reset/",

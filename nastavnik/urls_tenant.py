@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.tenant_home, name="home"),
     path("accounts/", include("tenants.urls_accounts")),
     path("org/", include("institutional.urls")),
+    path("nastavnichestvo/", include(("institutional.urls.public", "public"))),
     path("api/v1/", include("tenants.api.urls")),
     path("api/v1/org/", include("institutional.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("orders/", include("institutional.api.orders")),
     path("matching/", include("institutional.api.matching")),
     path("programs/", include("institutional.api.programs")),
+    path("news/", include("institutional.api.news")),
 ]

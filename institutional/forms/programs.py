@@ -66,7 +66,11 @@ class PlanField(forms.CharField):
 
 
 class ProgramForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label="Название программы", max_length=300)
+    title = forms.CharField(
+        label="Название программы",
+        max_length=300,
+        help_text="Название публикуется в открытом разделе «Наставничество»: не указывайте в нём имена и личные сведения.",
+    )
     request = forms.CharField(label="Запрос наставляемого", widget=forms.Textarea(attrs={"rows": 3}))
     goal = forms.CharField(label="Цель", widget=forms.Textarea(attrs={"rows": 2}))
     tasks = forms.CharField(label="Задачи", widget=forms.Textarea(attrs={"rows": 3}))

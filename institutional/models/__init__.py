@@ -15,6 +15,7 @@ from institutional.models.banks import (
 )
 from institutional.models.consents import Consent, ConsentKind
 from institutional.models.matching import MatchingRound, MatchPreference, MatchProposal
+from institutional.models.news import News
 from institutional.models.notifications import Notification
 from institutional.models.pairs import (
     EndReason,
@@ -69,6 +70,7 @@ __all__ = [
     "MentorEntry",
     "MentorReplacement",
     "MentorTraining",
+    "News",
     "Notification",
     "Order",
     "Pair",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("orders/", include("institutional.urls.orders")),
     path("matching/", include("institutional.urls.matching")),
     path("programs/", include("institutional.urls.programs")),
+    path("news/", include("institutional.urls.news")),
 ]

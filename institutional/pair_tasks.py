@@ -2,17 +2,16 @@
 
 `pairs_activate_due` runs in the schema it was sent from (tenant-schemas-celery);
 `pairs_activate_due_all` runs in the public schema and sends it into every organization's schema.
-Both are safe to run twice. Beat schedule entry (to add in settings):
-    "pairs-activate-due": {"task": "institutional.pairs_activate_due_all", "schedule": crontab(hour=0, minute=30)}
+Both are safe to run twice; the beat schedule is in settings.CELERY_BEAT_SCHEDULE.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.db import connection
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
-from tenants.models import Organization
+from nastavnik.tasks import send_to_every_organization
 
 
 @shared_task(name="institutional.pairs_activate_due")
@@ -27,12 +26,4 @@ def pairs_activate_due() -> int:
 
 @shared_task(name="institutional.pairs_activate_due_all")
 def pairs_activate_due_all() -> int:
-    schemas = list(
-        Organization.objects.filter(is_active=True)
-        .exclude(schema_name=get_public_schema_name())
-        .values_list("schema_name", flat=True)
-    )
-    for schema in schemas:
-        with schema_context(schema):
-            pairs_activate_due.delay()
-    return len(schemas)
+    return send_to_every_organization(pairs_activate_due)

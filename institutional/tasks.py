@@ -12,12 +12,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
 from institutional.dates import academic_year_of, organization_today
 from institutional.models import Notification
 from institutional.selectors.staff import staff_list_review_status
-from tenants.models import Membership, Organization, Role
+from nastavnik.tasks import send_to_every_organization
+from tenants.models import Membership, Role
 
 REMINDER_TEXT = (
     "Пора актуализировать список педагогов, нуждающихся в наставничестве: положение требует делать это "
@@ -62,12 +63,4 @@ def staff_list_review_remind() -> int:
 @shared_task(name="institutional.staff_list_review_remind_all")
 def staff_list_review_remind_all() -> int:
     """Send the reminder task into the schema of every active organization; returns how many."""
-    schemas = list(
-        Organization.objects.filter(is_active=True)
-        .exclude(schema_name=get_public_schema_name())
-        .values_list("schema_name", flat=True)
-    )
-    for schema in schemas:
-        with schema_context(schema):
-            staff_list_review_remind.delay()
-    return len(schemas)
+    return send_to_every_organization(staff_list_review_remind)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("matching/", include("institutional.api.matching")),
     path("programs/", include("institutional.api.programs")),
     path("news/", include("institutional.api.news")),
+    path("reports/", include("institutional.api.reports")),
 ]

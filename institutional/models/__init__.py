@@ -45,6 +45,7 @@ from institutional.models.questionnaires import (
     Response,
 )
 from institutional.models.regulation import RegulationVersion
+from institutional.models.reports import FinalReport
 from institutional.models.roadmap import ActivityEvidence, Roadmap, RoadmapActivity, RoadmapStage
 from institutional.models.staff import QualificationCategory, Staff
 
@@ -56,6 +57,7 @@ __all__ = [
     "Consent",
     "ConsentKind",
     "EndReason",
+    "FinalReport",
     "GroupObjectPermission",
     "InteractionFormat",
     "MatchPreference",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("matching/", include("institutional.urls.matching")),
     path("programs/", include("institutional.urls.programs")),
     path("news/", include("institutional.urls.news")),
+    path("reports/", include("institutional.urls.reports")),
 ]

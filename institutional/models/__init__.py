@@ -45,12 +45,13 @@ from institutional.models.questionnaires import (
     Response,
 )
 from institutional.models.regulation import RegulationVersion
-from institutional.models.reports import FinalReport
+from institutional.models.reports import AnnualReport, FinalReport
 from institutional.models.roadmap import ActivityEvidence, Roadmap, RoadmapActivity, RoadmapStage
 from institutional.models.staff import QualificationCategory, Staff
 
 __all__ = [
     "ActivityEvidence",
+    "AnnualReport",
     "Answer",
     "Appointment",
     "AuditEvent",

@@ -17,6 +17,8 @@ class Notification(models.Model):
     key = models.CharField("ключ напоминания", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the daily digest e-mailed this notification; each goes out by e-mail once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "уведомление"

@@ -145,6 +145,16 @@ class Meeting(models.Model):
         OTHER = "other", "Иное взаимодействие"
 
     pair = models.ForeignKey("institutional.Pair", on_delete=models.CASCADE, related_name="meetings")
+    # Who mentored at this meeting: after a replacement the earlier meetings stay the earlier mentor's
+    # hours. Filled by the service from the pair's mentor on the meeting's date.
+    mentor = models.ForeignKey(
+        "institutional.MentorEntry",
+        verbose_name="наставник",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     held_on = models.DateField("дата")
     duration_minutes = models.PositiveSmallIntegerField("продолжительность, мин")
     mode = models.CharField("формат", max_length=16, choices=MeetingMode.choices)

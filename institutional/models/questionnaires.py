@@ -74,12 +74,23 @@ class QuestionnaireRun(models.Model):
         MENTEES = "mentees", "Наставляемые из банка"
         MENTORS = "mentors", "Наставники из банка"
         ALL_STAFF = "all_staff", "Все педагогические работники"
+        PAIR = "pair", "Участники наставнической пары (группы)"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="runs")
     title = models.CharField("название опроса", max_length=300)
     audience = models.CharField("кого опрашиваем", max_length=16, choices=Audience.choices)
     opens_on = models.DateField("начало")
     closes_on = models.DateField("окончание")
+    # For audience PAIR: the pair (group) whose mentor and mentees answer — an intermediate feedback
+    # point the curator set, or the final satisfaction questionnaire given when the pair ends.
+    pair = models.ForeignKey(
+        "institutional.Pair",
+        verbose_name="наставническая пара (группа)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="questionnaire_runs",
+    )
     # Set when a manager closes the run before `closes_on`; a closed run takes no more answers.
     closed_at = models.DateTimeField("закрыт досрочно", null=True, blank=True)
     created_by = models.ForeignKey(
@@ -102,6 +113,11 @@ class QuestionnaireRun(models.Model):
                 name="run_dates_in_order",
                 violation_error_message="Окончание опроса не может быть раньше начала.",
             ),
+            models.CheckConstraint(
+                condition=Q(audience="pair", pair__isnull=False) | (~Q(audience="pair") & Q(pair__isnull=True)),
+                name="run_pair_matches_audience",
+                violation_error_message="Опрос участников пары должен быть привязан к паре (группе).",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,10 +128,16 @@ class QuestionnaireRun(models.Model):
 
 
 class Response(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Наставник"
+        MENTEE = "mentee", "Наставляемый"
+
     run = models.ForeignKey(QuestionnaireRun, on_delete=models.CASCADE, related_name="responses")
     respondent = models.ForeignKey(
         "institutional.Staff", on_delete=models.PROTECT, related_name="questionnaire_responses"
     )
+    # For a pair's run: in which role the respondent answered (satisfaction is reported per role).
+    role = models.CharField("роль в паре", max_length=8, choices=Role.choices, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ evaluates the mentor. Both are due within the regulation's report_days after the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -70,3 +71,29 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_author_role_display()} по паре № {self.pair_id}"
+
+
+class AnnualReport(models.Model):
+    """The curator's annual analytical report: figures come from the data, the analysis from the curator."""
+
+    academic_year = models.PositiveSmallIntegerField("учебный год (год начала)", unique=True)
+    conclusions = models.TextField("выводы", blank=True)
+    proposals = models.TextField("предложения на следующий учебный год", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "аналитический отчёт куратора"
+        verbose_name_plural = "аналитические отчёты куратора"
+        ordering = ["-academic_year"]
+
+    def __str__(self) -> str:
+        return f"Аналитический отчёт за {self.academic_year}/{self.academic_year + 1} учебный год"

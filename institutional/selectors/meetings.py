@@ -69,7 +69,7 @@ class LedgerMonth:
 
 def mentor_ledger(*, mentor: MentorEntry, year: int, month: int | None = None) -> list[LedgerMonth]:
     """Months of `year` (or the one month) with the mentor's meetings and their total duration."""
-    meetings = Meeting.objects.filter(pair__mentor=mentor, held_on__year=year).select_related("pair")
+    meetings = Meeting.objects.filter(mentor=mentor, held_on__year=year).select_related("pair")
     if month:
         meetings = meetings.filter(held_on__month=month)
     months = {m: LedgerMonth(year, m) for m in ([month] if month else range(1, 13))}

@@ -13,6 +13,12 @@ from institutional.selectors.programs import ACTIVE_PAIR_STATUSES
 from nastavnik.audit import actor_context, actor_id
 
 
+def pair_mentor_on(pair: Pair, day) -> int:
+    """The id of the mentor who led `pair` on `day`: a later replacement names the earlier one."""
+    later = pair.replacements.filter(replaced_on__gt=day).order_by("replaced_on", "pk").first()
+    return later.previous_mentor_id if later else pair.mentor_id
+
+
 def meeting_create(
     *,
     actor,
@@ -56,6 +62,7 @@ def meeting_create(
     with transaction.atomic(), actor_context(actor_id(actor)):
         meeting = Meeting.objects.create(
             pair=pair,
+            mentor_id=pair_mentor_on(pair, held_on),
             held_on=held_on,
             duration_minutes=duration_minutes,
             mode=mode,

@@ -177,3 +177,36 @@ def test_notes_are_private_to_the_pair_and_overseers(world, client_on, setup):
     assert (
         client_on(host, world.psychologist_a).get(f"/api/v1/org/programs/pairs/{pair.pk}/meetings/").status_code == 404
     )
+
+
+def test_hours_stay_with_the_mentor_who_led_the_meeting_after_a_replacement(world, in_school_a):
+    from institutional.services.pairs import Replacement, pair_replace_mentor
+    from institutional.tests.pair_factories import make_mentor
+
+    pair = approved_pair(mentor_user=world.teacher_a, starts_days_ago=200)
+    previous = pair.mentor
+    log(pair, world.teacher_a, days_ago=20, minutes=60)
+    successor = make_mentor(last_name="Сменщикова")
+    today = organization_today()
+    pair_replace_mentor(
+        actor=None,
+        pair=pair,
+        replacement=Replacement(
+            new_mentor=successor,
+            reason="request",
+            order_number="31-к",
+            order_date=today - timedelta(days=10),
+        ),
+    )
+    pair.refresh_from_db()
+    log(pair, None, days_ago=15, minutes=30)  # recorded late, held before the replacement
+    log(pair, None, days_ago=5, minutes=90)
+
+    def minutes_of(mentor):
+        return sum(
+            row.minutes
+            for year in {(today - timedelta(days=d)).year for d in (5, 15, 20)}
+            for row in selectors.mentor_ledger(mentor=mentor, year=year)
+        )
+
+    assert (minutes_of(previous), minutes_of(successor)) == (90, 90)

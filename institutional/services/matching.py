@@ -67,10 +67,20 @@ def round_create(*, actor, title: str, meeting_on: date | None = None) -> Matchi
         raise ValidationError({"title": "Укажите название тура."})
     if meeting_on is not None and meeting_on > organization_today():
         raise ValidationError({"meeting_on": "Дата групповой встречи не может быть в будущем."})
-    mentees = list(selectors.waiting_mentees().values_list("pk", flat=True))
+    waiting = selectors.waiting_mentees()
+    # A mentee takes part in one undecided round at a time: two rounds would propose two mentors.
+    in_open_round = MatchPreference.objects.filter(mentee__isnull=False).exclude(
+        round__status=MatchingRound.Status.SENT
+    )
+    if not waiting.exists():
+        raise ValidationError("В банке наставляемых нет ожидающих наставника.")
+    mentees = list(waiting.exclude(pk__in=in_open_round.values("mentee_id")).values_list("pk", flat=True))
     mentors = list(selectors.active_mentors().values_list("pk", flat=True))
     if not mentees:
-        raise ValidationError("В банке наставляемых нет ожидающих наставника.")
+        raise ValidationError(
+            "Все ожидающие наставника уже участвуют в незавершённом туре подбора: завершите его "
+            "(отправьте распределение на утверждение), прежде чем открывать новый."
+        )
     if not mentors:
         raise ValidationError("В банке наставников нет действующих наставников.")
     with transaction.atomic(), actor_context(actor_id(actor)):

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from institutional.models import MatchingRound, MatchPreference, MatchProposal, MenteeCategory, Pair
 from institutional.services import banks as bank_services
 from institutional.services import matching as services
 from institutional.tests.test_banks_factories import make_staff, signed_consent, use_media_root
-from tests.permissions import check_matrix
+from tests.permissions import ROLE_USERS, check_matrix
 
 MANAGERS = ("curator", "council_member")
 OVERSEERS = ("curator", "director", "council_member")
@@ -213,9 +214,7 @@ def test_page_matrix(world, client_on, objects):
         data={"mentee": o.mentee_ids[0], "mentor": o.mentor_ids[1]},
         state=state,
     )
-    check_matrix(
-        world, client_on, "post", "/org/matching/rounds/add/", allowed=MANAGERS, data={"title": "Тур"}, state=state
-    )
+    _check_round_creation(world, client_on, "/org/matching/rounds/add/", data={"title": "Тур"})
     check_matrix(
         world,
         client_on,
@@ -226,6 +225,20 @@ def test_page_matrix(world, client_on, objects):
         state=state,
     )
     check_matrix(world, client_on, "post", f"/org/matching/rounds/{o.round_id}/send/", allowed=MANAGERS, state=state)
+
+
+def _check_round_creation(world, client_on, path, **request):
+    """Each manager opens a round for a newly waiting mentee (one undecided round per mentee)."""
+    refused = [role for role in ROLE_USERS if role not in MANAGERS]
+    for index, role in enumerate(sorted(MANAGERS)):
+        connection.set_tenant(world.school_a)
+        bank_services.mentee_entry_create(
+            actor=None, staff=make_staff(f"Новикова{index}"), categories=[MenteeCategory.YOUNG]
+        )
+        connection.set_schema_to_public()
+        check_matrix(
+            world, client_on, "post", path, allowed=(role,), roles=refused if index == 0 else (), state=state, **request
+        )
 
 
 def test_api_matrix(world, client_on, objects):
@@ -245,16 +258,7 @@ def test_api_matrix(world, client_on, objects):
         state=state,
     )
     check_matrix(world, client_on, "post", f"{base}/rounds/{o.round_id}/run/", allowed=MANAGERS, state=state)
-    check_matrix(
-        world,
-        client_on,
-        "post",
-        f"{base}/rounds/",
-        allowed=MANAGERS,
-        data={"title": "Тур"},
-        content_type="application/json",
-        state=state,
-    )
+    _check_round_creation(world, client_on, f"{base}/rounds/", data={"title": "Тур"}, content_type="application/json")
     services.proposal_set(
         actor=None,
         matching_round=MatchingRound.objects.get(pk=o.round_id),
@@ -290,3 +294,16 @@ def test_api_suggestions_carry_the_breakdown(world, client_on, objects):
         "mentor_source": "компетенции",
     } in first["word_matches"]
     assert first["breakdown"]
+
+
+def test_a_mentee_takes_part_in_one_undecided_round_at_a_time(world, objects):
+    before = state()
+    with pytest.raises(ValidationError, match="уже участвуют в незавершённом туре"):
+        services.round_create(actor=None, title="Ещё один тур")
+    assert state() == before
+    latecomer = bank_services.mentee_entry_create(
+        actor=None, staff=make_staff("Позднякова"), categories=[MenteeCategory.YOUNG]
+    )
+    second = services.round_create(actor=None, title="Для пришедших позже")
+    in_second = MatchPreference.objects.filter(round=second, mentee__isnull=False).values_list("mentee", flat=True)
+    assert list(in_second) == [latecomer.pk]

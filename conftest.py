@@ -104,6 +104,22 @@ def pytest_configure(config):
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="nastavnik-test-media-")
+    # Tasks the tests send after a commit (projection refreshes) go to a throw-away queue, never to
+    # the broker of `make run` on the same machine; tests/test_celery.py runs its own worker.
+    import uuid
+
+    from nastavnik.celery import app as celery_app
+
+    celery_app.conf.task_default_queue = f"test-discard-{uuid.uuid4().hex[:8]}"
+    if not settings.REDIS_URL:
+        broker = tempfile.mkdtemp(prefix="nastavnik-test-broker-")
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": broker,
+            "data_folder_out": broker,
+            "processed_folder": broker,
+            "control_folder": broker,
+            "store_processed": False,
+        }
 
 
 @pytest.fixture(scope="session")

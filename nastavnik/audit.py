@@ -112,3 +112,7 @@ def actor_context(actor_id: int | None):
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [ACTOR_SETTING, str(actor_id or "")])
     yield
+    # Every write service passes here: the organization's published counts follow the commit.
+    from analytics.projection import mark_dirty
+
+    mark_dirty()

@@ -1,0 +1,159 @@
+"""Public schema: the read model — what each organization publishes upward, as counts and opaque ids.
+
+Every table here is a projection of one organization's raw tenant tables, recomputed as a whole by
+`analytics.projection.refresh_organization` (idempotent) after the commit of a write and by a periodic
+reconciliation. Nothing here is personal data: people appear only as the id of their row inside their
+organization's schema (`staff_id`), which means nothing outside it, and no names, requests, notes or
+answers ever reach these tables. Regional and municipal pages read only these tables.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+
+class OrganizationFacts(models.Model):
+    """One row per organization: the state of its mentoring system as of `as_of`."""
+
+    organization = models.OneToOneField(
+        "tenants.Organization", primary_key=True, on_delete=models.CASCADE, related_name="facts"
+    )
+    as_of = models.DateField("на дату")
+    computed_at = models.DateTimeField("рассчитано", default=timezone.now)
+    regulation_approved_on = models.DateField("положение утверждено (дата приказа)", null=True, blank=True)
+    curator_since = models.DateField("куратор назначен с", null=True, blank=True)
+    roadmap_years = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name="учебные годы с утверждённой дорожной картой", default=list
+    )
+    staff_employed = models.PositiveIntegerField("работает педагогов", default=0)
+    mentors_in_bank = models.PositiveIntegerField("наставников в банке", default=0)
+    mentees_waiting = models.PositiveIntegerField("ожидают наставника", default=0)
+    # K6 as of `as_of` (see analytics/kpi.py).
+    overdue_appointments = models.PositiveIntegerField("просрочено назначение наставника", default=0)
+    overdue_programs = models.PositiveIntegerField("программы не составлены в срок", default=0)
+    overdue_reports = models.PositiveIntegerField("итоговые отчёты не сданы в срок", default=0)
+    overdue_roadmap_activities = models.PositiveIntegerField("мероприятия дорожной карты просрочены", default=0)
+    # K8: mentors of the bank by the number of mentees they have now ({"0": 3, "1": 5, …}).
+    mentor_loads = models.JSONField("загрузка наставников", default=dict)
+    mentors_over_cap = models.PositiveIntegerField("наставников сверх предельной нагрузки", default=0)
+    mentor_cap = models.PositiveSmallIntegerField("предельная нагрузка по положению", default=3)
+
+    class Meta:
+        verbose_name = "показатели организации"
+        verbose_name_plural = "показатели организаций"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} на {self.as_of:%d.%m.%Y}"
+
+
+class StaffFact(models.Model):
+    """A pedagogical worker of an organization, without anything that identifies the person."""
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    staff_id = models.BigIntegerField("номер записи в организации")
+    hired_on = models.DateField("принят")
+    dismissed_on = models.DateField("уволен", null=True, blank=True)
+    is_young_specialist = models.BooleanField("молодой специалист", default=False)
+
+    class Meta:
+        verbose_name = "факт: педагог"
+        verbose_name_plural = "факты: педагоги"
+        constraints = [models.UniqueConstraint(fields=["organization", "staff_id"], name="staff_fact_unique")]
+        indexes = [models.Index(fields=["organization", "hired_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/педагог {self.staff_id}"
+
+
+class PairFact(models.Model):
+    """A mentoring pair or group of an organization (never a draft)."""
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    pair_id = models.BigIntegerField("номер пары в организации")
+    form = models.CharField("форма", max_length=32)
+    kinds = ArrayField(models.CharField(max_length=20), verbose_name="виды", default=list)
+    is_network = models.BooleanField("сетевая", default=False)
+    status = models.CharField("статус", max_length=16)
+    approved_on = models.DateField("дата приказа об утверждении")
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание по плану")
+    ended_on = models.DateField("фактически завершена", null=True, blank=True)
+    end_reason = models.CharField("основание завершения", max_length=32, blank=True)
+    mentee_count = models.PositiveSmallIntegerField("наставляемых")
+    program_status = models.CharField("статус программы", max_length=16, blank=True)
+    program_extended = models.BooleanField("программа продлевалась", default=False)
+
+    class Meta:
+        verbose_name = "факт: пара (группа)"
+        verbose_name_plural = "факты: пары и группы"
+        constraints = [models.UniqueConstraint(fields=["organization", "pair_id"], name="pair_fact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/пара {self.pair_id}"
+
+
+class ParticipationFact(models.Model):
+    """Who took part in a pair, in which role and when (a replaced mentor keeps the days they led)."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Наставник"
+        MENTEE = "mentee", "Наставляемый"
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    pair_id = models.BigIntegerField("номер пары в организации")
+    # None for a trainee who is not on the staff (a student under contract).
+    staff_id = models.BigIntegerField("номер записи педагога", null=True, blank=True)
+    role = models.CharField("роль", max_length=8, choices=Role.choices)
+    from_date = models.DateField("с")
+    to_date = models.DateField("по")
+
+    class Meta:
+        verbose_name = "факт: участие в паре"
+        verbose_name_plural = "факты: участие в парах"
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/пара {self.pair_id}: {self.role} {self.staff_id}"
+
+
+class SatisfactionFact(models.Model):
+    """One final satisfaction questionnaire answer, reduced to its score (analytics/kpi.py, K7)."""
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    pair_id = models.BigIntegerField("номер пары в организации")
+    role = models.CharField("роль", max_length=8, choices=ParticipationFact.Role.choices)
+    score = models.DecimalField("балл (1–5)", max_digits=4, decimal_places=2)
+    pair_ended_on = models.DateField("пара завершена")
+
+    class Meta:
+        verbose_name = "факт: удовлетворённость"
+        verbose_name_plural = "факты: удовлетворённость"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/пара {self.pair_id}: {self.role} {self.score}"
+
+
+class RoadmapStageFact(models.Model):
+    """A stage of an approved roadmap with its activities counted (K11)."""
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField("учебный год (год начала)")
+    position = models.PositiveSmallIntegerField("номер этапа")
+    title = models.CharField("этап", max_length=300)
+    activities = models.PositiveIntegerField("мероприятий", default=0)
+    done = models.PositiveIntegerField("выполнено", default=0)
+    overdue = models.PositiveIntegerField("просрочено", default=0)
+
+    class Meta:
+        verbose_name = "факт: этап дорожной карты"
+        verbose_name_plural = "факты: этапы дорожных карт"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "position"], name="roadmap_stage_fact_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.academic_year}: {self.position}. {self.title}"

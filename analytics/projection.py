@@ -1,0 +1,365 @@
+"""The read model's write path: what one organization publishes upward, recomputed as a whole.
+
+`compute_facts()` runs in an organization's schema and reads only its raw tables; `store_facts()`
+replaces that organization's rows in the public projection tables in one transaction (the facts
+row is locked first, so two refreshes of one organization run one after the other and the later
+one wins with the newer data). `refresh_organization()` does both and is idempotent: running it
+twice leaves the same rows. `verify_organization()` recomputes and lists every difference from what
+is stored (the `verify_projections` command).
+
+Refreshes are triggered after the commit of every write (`mark_dirty`, called by
+`nastavnik.audit.actor_context`, which every write service uses) and by a daily reconciliation of
+every organization.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from analytics.models import (
+    OrganizationFacts,
+    PairFact,
+    ParticipationFact,
+    RoadmapStageFact,
+    SatisfactionFact,
+    StaffFact,
+)
+
+# The projection tables of one organization besides its facts row, with the fields that are compared.
+ROW_TABLES = {
+    "staff": (StaffFact, ("staff_id", "hired_on", "dismissed_on", "is_young_specialist")),
+    "pairs": (
+        PairFact,
+        (
+            "pair_id",
+            "form",
+            "kinds",
+            "is_network",
+            "status",
+            "approved_on",
+            "starts_on",
+            "ends_on",
+            "ended_on",
+            "end_reason",
+            "mentee_count",
+            "program_status",
+            "program_extended",
+        ),
+    ),
+    "participations": (ParticipationFact, ("pair_id", "staff_id", "role", "from_date", "to_date")),
+    "satisfaction": (SatisfactionFact, ("pair_id", "role", "score", "pair_ended_on")),
+    "roadmap": (RoadmapStageFact, ("academic_year", "position", "title", "activities", "done", "overdue")),
+}
+SUMMARY_FIELDS = (
+    "as_of",
+    "regulation_approved_on",
+    "curator_since",
+    "roadmap_years",
+    "staff_employed",
+    "mentors_in_bank",
+    "mentees_waiting",
+    "overdue_appointments",
+    "overdue_programs",
+    "overdue_reports",
+    "overdue_roadmap_activities",
+    "mentor_loads",
+    "mentors_over_cap",
+    "mentor_cap",
+)
+
+
+@dataclass
+class Facts:
+    summary: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def comparable(self) -> dict:
+        return {
+            "summary": dict(self.summary),
+            **{
+                name: sorted(tuple(_plain(row[f]) for f in ROW_TABLES[name][1]) for row in rows)
+                for name, rows in self.rows.items()
+            },
+        }
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return value
+
+
+# --- reading one organization (tenant schema) -----------------------------------------------------
+
+
+def compute_facts(*, today: date | None = None) -> Facts:
+    """Everything the current organization publishes, from its raw tables (read only)."""
+    from institutional.dates import organization_today
+    from institutional.models import (
+        Appointment,
+        MenteeEntry,
+        MentorEntry,
+        Pair,
+        ProgramChange,
+        Roadmap,
+        RoadmapActivity,
+        Staff,
+    )
+    from institutional.selectors.banks import mentor_loads
+    from institutional.selectors.deadlines import open_deadlines
+    from institutional.selectors.regulation import regulation_in_force, rules_in_force
+
+    today = today or organization_today()
+    rules = rules_in_force()
+    regulation = regulation_in_force()
+    curator = (
+        Appointment.objects.filter(role=Appointment.Role.CURATOR, ended_on__isnull=True).order_by("starts_on").first()
+    )
+    staff = list(
+        Staff.objects.values_list("pk", "hire_date", "dismissal_date", "status", "pedagogical_experience_years")
+    )
+    from institutional.models.staff import YOUNG_SPECIALIST_MAX_YEARS
+
+    staff_rows = [
+        {
+            "staff_id": pk,
+            "hired_on": hired,
+            "dismissed_on": dismissed if status == Staff.Status.DISMISSED else None,
+            "is_young_specialist": experience < YOUNG_SPECIALIST_MAX_YEARS,
+        }
+        for pk, hired, dismissed, status, experience in staff
+    ]
+
+    pairs = list(
+        Pair.objects.exclude(status=Pair.Status.DRAFT)
+        .select_related("order", "mentor", "program")
+        .prefetch_related("participants__mentee", "replacements")
+        .order_by("pk")
+    )
+    extended = set(
+        ProgramChange.objects.filter(kind=ProgramChange.Kind.EXTEND, applied_at__isnull=False).values_list(
+            "program__pair_id", flat=True
+        )
+    )
+    pair_rows, participation_rows = [], []
+    for pair in pairs:
+        program = getattr(pair, "program", None) if hasattr(pair, "program") else None
+        end = pair.ended_on or pair.ends_on
+        participants = list(pair.participants.all())
+        pair_rows.append(
+            {
+                "pair_id": pair.pk,
+                "form": pair.form,
+                "kinds": sorted(pair.kinds),
+                "is_network": pair.is_network,
+                "status": pair.status,
+                "approved_on": pair.order.date,
+                "starts_on": pair.starts_on,
+                "ends_on": pair.ends_on,
+                "ended_on": pair.ended_on,
+                "end_reason": pair.end_reason,
+                "mentee_count": len(participants),
+                "program_status": program.status if program else "",
+                "program_extended": pair.pk in extended,
+            }
+        )
+        participation_rows.extend(_mentor_segments(pair, end))
+        for participant in participants:
+            participation_rows.append(
+                {
+                    "pair_id": pair.pk,
+                    "staff_id": participant.mentee.staff_id,
+                    "role": ParticipationFact.Role.MENTEE,
+                    "from_date": participant.joined_on,
+                    "to_date": min(participant.left_on or end, end),
+                }
+            )
+
+    loads = mentor_loads()
+    active_mentors = list(MentorEntry.objects.filter(is_active=True).values_list("pk", flat=True))
+    load_counts = Counter(loads.get(pk, 0) for pk in active_mentors)
+    over_cap = sum(1 for load in loads.values() if load > rules.mentees_per_mentor_max)
+
+    overdue = Counter(d.kind for d in open_deadlines(today=today) if d.is_overdue)
+
+    roadmaps = {r.pk: r.academic_year for r in Roadmap.objects.filter(status=Roadmap.Status.APPROVED)}
+    stage_rows: dict[tuple[int, int], dict] = {}
+    activities = RoadmapActivity.objects.filter(stage__roadmap_id__in=list(roadmaps)).values_list(
+        "stage__roadmap_id", "stage__position", "stage__title", "status", "deadline"
+    )
+    from institutional.models import RoadmapStage
+
+    for roadmap_id, position, title in RoadmapStage.objects.filter(roadmap_id__in=list(roadmaps)).values_list(
+        "roadmap_id", "position", "title"
+    ):
+        stage_rows[(roadmaps[roadmap_id], position)] = {
+            "academic_year": roadmaps[roadmap_id],
+            "position": position,
+            "title": title,
+            "activities": 0,
+            "done": 0,
+            "overdue": 0,
+        }
+    for roadmap_id, position, _title, status, deadline in activities:
+        row = stage_rows[(roadmaps[roadmap_id], position)]
+        row["activities"] += 1
+        row["done"] += status == RoadmapActivity.Status.DONE
+        row["overdue"] += (
+            deadline is not None
+            and deadline < today
+            and status in (RoadmapActivity.Status.PLANNED, RoadmapActivity.Status.IN_PROGRESS)
+        )
+
+    summary = {
+        "as_of": today,
+        "regulation_approved_on": regulation.order_date if regulation else None,
+        "curator_since": curator.starts_on if curator else None,
+        "roadmap_years": sorted(set(roadmaps.values())),
+        "staff_employed": sum(1 for row in staff if row[3] == Staff.Status.EMPLOYED),
+        "mentors_in_bank": len(active_mentors),
+        "mentees_waiting": MenteeEntry.objects.filter(status=MenteeEntry.Status.WAITING).count(),
+        "overdue_appointments": overdue.get("appointment", 0),
+        "overdue_programs": overdue.get("program", 0),
+        "overdue_reports": overdue.get("report", 0),
+        "overdue_roadmap_activities": overdue.get("roadmap", 0),
+        "mentor_loads": {str(load): count for load, count in sorted(load_counts.items())},
+        "mentors_over_cap": over_cap,
+        "mentor_cap": rules.mentees_per_mentor_max,
+    }
+    return Facts(
+        summary=summary,
+        rows={
+            "staff": staff_rows,
+            "pairs": pair_rows,
+            "participations": participation_rows,
+            "satisfaction": _satisfaction_rows(),
+            "roadmap": list(stage_rows.values()),
+        },
+    )
+
+
+def _mentor_segments(pair, end: date) -> list[dict]:
+    """The mentor's days in a pair: each replaced mentor up to the day before the replacement."""
+    segments, start = [], pair.starts_on
+    for replacement in sorted(pair.replacements.all(), key=lambda r: (r.replaced_on, r.pk)):
+        if replacement.replaced_on > start:
+            segments.append((replacement.previous_mentor.staff_id, start, replacement.replaced_on - timedelta(days=1)))
+        start = max(start, replacement.replaced_on)
+    segments.append((pair.mentor.staff_id, start, end))
+    return [
+        {
+            "pair_id": pair.pk,
+            "staff_id": staff_id,
+            "role": ParticipationFact.Role.MENTOR,
+            "from_date": begin,
+            "to_date": max(begin, finish),
+        }
+        for staff_id, begin, finish in segments
+    ]
+
+
+def _satisfaction_rows() -> list[dict]:
+    """Final satisfaction answers reduced to scores (the formula is institutional.selectors.satisfaction)."""
+    try:
+        from institutional.selectors.satisfaction import final_satisfaction_scores
+    except ImportError:  # the satisfaction selector is not installed yet
+        return []
+    return [
+        {"pair_id": pair_id, "role": role, "score": score, "pair_ended_on": ended_on}
+        for pair_id, role, score, ended_on in final_satisfaction_scores()
+    ]
+
+
+# --- writing the public rows --------------------------------------------------------------------
+
+
+def store_facts(organization_id: int, facts: Facts) -> None:
+    """Replace everything the organization published with `facts`, in one transaction."""
+    with transaction.atomic():
+        OrganizationFacts.objects.update_or_create(
+            organization_id=organization_id, defaults={**facts.summary, "computed_at": timezone.now()}
+        )
+        OrganizationFacts.objects.select_for_update().get(organization_id=organization_id)
+        for name, (model, _fields) in ROW_TABLES.items():
+            model.objects.filter(organization_id=organization_id).delete()
+            model.objects.bulk_create(
+                [model(organization_id=organization_id, **row) for row in facts.rows.get(name, [])], batch_size=2000
+            )
+
+
+def stored_facts(organization_id: int) -> Facts | None:
+    row = OrganizationFacts.objects.filter(organization_id=organization_id).values(*SUMMARY_FIELDS).first()
+    if row is None:
+        return None
+    return Facts(
+        summary=row,
+        rows={
+            name: list(model.objects.filter(organization_id=organization_id).values(*fields))
+            for name, (model, fields) in ROW_TABLES.items()
+        },
+    )
+
+
+def refresh_organization(organization) -> None:
+    """Recompute and store what `organization` publishes (from any schema)."""
+    with schema_context(organization.schema_name):
+        facts = compute_facts()
+        store_facts(organization.pk, facts)
+
+
+def verify_organization(organization) -> list[str]:
+    """Differences between the stored projection and a recomputation now, as readable lines."""
+    with schema_context(organization.schema_name):
+        fresh = compute_facts()
+        stored = stored_facts(organization.pk)
+    if stored is None:
+        return ["нет строки показателей"]
+    expected, actual = fresh.comparable(), stored.comparable()
+    differences = []
+    for key in ("summary", *ROW_TABLES):
+        if key == "summary":
+            for name in SUMMARY_FIELDS:
+                if name == "as_of":
+                    continue
+                if _plain(expected["summary"][name]) != _plain(actual["summary"][name]):
+                    differences.append(
+                        f"{name}: в проекции {actual['summary'][name]!r}, пересчёт даёт {expected['summary'][name]!r}"
+                    )
+        elif expected[key] != actual[key]:
+            differences.append(f"{key}: в проекции {len(actual[key])} строк, пересчёт даёт {len(expected[key])}")
+    return differences
+
+
+# --- triggering -----------------------------------------------------------------------------------
+
+
+def mark_dirty() -> None:
+    """After the current transaction commits, refresh the current organization's projection.
+
+    Called on every write (nastavnik.audit.actor_context). One refresh per transaction and
+    organization; nothing is sent if the transaction rolls back (Django drops on_commit callbacks).
+    """
+    schema = connection.schema_name
+    if schema == get_public_schema_name() or getattr(connection, "tenant", None) is None:
+        return
+    for _savepoints, callback, *_rest in connection.run_on_commit:
+        if getattr(callback, "projection_schema", None) == schema:
+            return
+
+    def send() -> None:
+        from analytics.tasks import refresh_organization_facts
+
+        with schema_context(schema):
+            refresh_organization_facts.delay()
+
+    send.projection_schema = schema
+    transaction.on_commit(send)

@@ -269,10 +269,8 @@ def _mentor_segments(pair, end: date) -> list[dict]:
 
 def _satisfaction_rows() -> list[dict]:
     """Final satisfaction answers reduced to scores (the formula is institutional.selectors.satisfaction)."""
-    try:
-        from institutional.selectors.satisfaction import final_satisfaction_scores
-    except ImportError:  # the satisfaction selector is not installed yet
-        return []
+    from institutional.selectors.satisfaction import final_satisfaction_scores
+
     return [
         {"pair_id": pair_id, "role": role, "score": score, "pair_ended_on": ended_on}
         for pair_id, role, score, ended_on in final_satisfaction_scores()

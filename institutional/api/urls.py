@@ -16,4 +16,5 @@ urlpatterns = [
     path("programs/", include("institutional.api.programs")),
     path("news/", include("institutional.api.news")),
     path("reports/", include("institutional.api.reports")),
+    path("annual-report/", include("institutional.api.annual_report")),
 ]

@@ -7,14 +7,17 @@ validated by the same service as the web form.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response as APIResponse
 
-from institutional.access import OVERSEERS, own_staff
-from institutional.models import Question, Questionnaire, QuestionnaireRun
+from institutional.access import MANAGERS, OVERSEERS, STAFF_READERS, own_staff
+from institutional.models import Pair, Question, Questionnaire, QuestionnaireRun
 from institutional.selectors import questionnaires as selectors
+from institutional.selectors.pairs import access_pair
 from institutional.services import questionnaires as services
 from nastavnik.api.base import TenantAPIView
 from nastavnik.xlsx import xlsx_response
@@ -41,6 +44,7 @@ class QuestionOutput(serializers.ModelSerializer):
 
 class RunOutput(serializers.ModelSerializer):
     questionnaire = serializers.IntegerField(source="questionnaire_id")
+    pair = serializers.IntegerField(source="pair_id", allow_null=True, read_only=True)
     status = serializers.SerializerMethodField()
     response_count = serializers.IntegerField(read_only=True, default=None)
 
@@ -51,6 +55,7 @@ class RunOutput(serializers.ModelSerializer):
             "questionnaire",
             "title",
             "audience",
+            "pair",
             "opens_on",
             "closes_on",
             "closed_at",
@@ -117,6 +122,7 @@ class SummaryOutput(serializers.Serializer):
 
 class ResultRowOutput(serializers.Serializer):
     respondent = serializers.CharField()
+    role = serializers.CharField(help_text="Роль в паре (для опросов участников пары), иначе пусто")
     submitted_at = serializers.DateTimeField()
     answers = serializers.ListField(source="values", child=serializers.JSONField(allow_null=True))
 
@@ -126,6 +132,52 @@ class ResultsOutput(serializers.Serializer):
     questions = QuestionOutput(many=True)
     rows = ResultRowOutput(many=True)
     summaries = SummaryOutput(many=True)
+
+
+class FeedbackPointInput(serializers.Serializer):
+    questionnaire = serializers.IntegerField(min_value=1)
+    point_on = serializers.DateField()
+    open_days = serializers.IntegerField(default=14, help_text="Сколько дней опрос открыт, включая день начала")
+
+
+class FeedbackPointsInput(FeedbackPointInput):
+    pairs = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
+
+
+class AnsweredOutput(serializers.Serializer):
+    name = serializers.CharField()
+    answered = serializers.BooleanField()
+
+
+class PairRunOutput(serializers.Serializer):
+    run = RunOutput()
+    questionnaire_title = serializers.CharField(source="run.questionnaire.title")
+    is_final = serializers.BooleanField()
+    status = serializers.CharField()
+    mentor = serializers.SerializerMethodField()
+    mentees = serializers.SerializerMethodField()
+
+    @extend_schema_field(AnsweredOutput)
+    def get_mentor(self, row) -> dict:
+        return {"name": row.mentor[0], "answered": row.mentor[1]}
+
+    @extend_schema_field(AnsweredOutput(many=True))
+    def get_mentees(self, row) -> list[dict]:
+        return [{"name": name, "answered": answered} for name, answered in row.mentees]
+
+
+def _raise_api_error(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        raise ValidationError(error.message_dict) from error
+    raise ValidationError({"detail": error.messages}) from error
+
+
+def _point_values(data) -> dict:
+    """The service's arguments; an unknown questionnaire is refused like any other wrong input."""
+    questionnaire = Questionnaire.objects.filter(pk=data["questionnaire"]).first()
+    if questionnaire is None:
+        raise ValidationError({"questionnaire": ["Анкета не найдена."]})
+    return {"questionnaire": questionnaire, "point_on": data["point_on"], "open_days": data["open_days"]}
 
 
 # Views ---------------------------------------------------------------------------------------
@@ -214,6 +266,67 @@ class ResponseSubmitView(TenantAPIView):
         return APIResponse(ResponseCreated(response).data, status=status.HTTP_201_CREATED)
 
 
+class PairRunsView(TenantAPIView):
+    allowed_roles = STAFF_READERS
+
+    @extend_schema(
+        summary="Анкеты пары (группы): точки обратной связи, итоговая анкета и кто ответил",
+        responses=PairRunOutput(many=True),
+    )
+    def get(self, request, pair_id: int):
+        pair = access_pair(request=request, pair_id=pair_id)
+        return APIResponse(PairRunOutput(selectors.pair_runs(pair=pair), many=True).data)
+
+
+class PairPointCreateView(TenantAPIView):
+    allowed_roles = MANAGERS
+
+    @extend_schema(
+        summary="Назначить паре (группе) промежуточную обратную связь",
+        operation_id="questionnaires_pair_feedback_point_create",
+        request=FeedbackPointInput,
+        responses={201: RunOutput},
+    )
+    def post(self, request, pair_id: int):
+        pair = access_pair(request=request, pair_id=pair_id)
+        payload = FeedbackPointInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            run = services.pair_feedback_point_create(
+                actor=request.user, pair=pair, **_point_values(payload.validated_data)
+            )
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return APIResponse(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+class PairPointsCreateView(TenantAPIView):
+    allowed_roles = MANAGERS
+
+    @extend_schema(
+        summary="Назначить промежуточную обратную связь нескольким парам (всё или ничего)",
+        operation_id="questionnaires_pairs_feedback_points_create",
+        request=FeedbackPointsInput,
+        responses={201: RunOutput(many=True)},
+    )
+    def post(self, request):
+        payload = FeedbackPointsInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(payload.validated_data["pairs"]))
+        pairs = list(Pair.objects.filter(pk__in=ids))
+        missing = sorted(set(ids) - {pair.pk for pair in pairs})
+        if missing:
+            raise ValidationError({"pairs": [f"Пара (группа) № {pk} не найдена." for pk in missing]})
+        pairs.sort(key=lambda pair: ids.index(pair.pk))
+        try:
+            runs = services.pair_feedback_points_create(
+                actor=request.user, pairs=pairs, **_point_values(payload.validated_data)
+            )
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return APIResponse(RunOutput(runs, many=True).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("", QuestionnaireListView.as_view(), name="api-questionnaire-list"),
     path("<int:questionnaire_id>/", QuestionnaireDetailView.as_view(), name="api-questionnaire-detail"),
@@ -222,4 +335,7 @@ urlpatterns = [
     path("runs/<int:run_id>/results/", RunResultsView.as_view(), name="api-questionnaire-run-results"),
     path("runs/<int:run_id>/results.xlsx", RunResultsXlsxView.as_view(), name="api-questionnaire-run-results-xlsx"),
     path("runs/<int:run_id>/responses/", ResponseSubmitView.as_view(), name="api-questionnaire-response-submit"),
+    path("pairs/points/", PairPointsCreateView.as_view(), name="api-questionnaire-pair-points-create"),
+    path("pairs/<int:pair_id>/runs/", PairRunsView.as_view(), name="api-questionnaire-pair-runs"),
+    path("pairs/<int:pair_id>/points/", PairPointCreateView.as_view(), name="api-questionnaire-pair-point-create"),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from institutional.models import Question, QuestionnaireKind, QuestionnaireRun
-from institutional.services.questionnaires import QuestionData
+from institutional.models import Pair, Question, Questionnaire, QuestionnaireKind, QuestionnaireRun
+from institutional.selectors.questionnaires import feedback_questionnaires
+from institutional.services.questionnaires import FEEDBACK_OPEN_DAYS, QuestionData
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -75,8 +76,11 @@ class QuestionForm(forms.Form):
 
 class RunForm(forms.Form):
     title = forms.CharField(label="Название опроса", max_length=300, widget=forms.TextInput(attrs=_TEXT))
+    # A pair's run is set from the pair's page or the feedback form, not here.
     audience = forms.ChoiceField(
-        label="Кого опрашиваем", choices=QuestionnaireRun.Audience.choices, widget=forms.Select(attrs=_SELECT)
+        label="Кого опрашиваем",
+        choices=[item for item in QuestionnaireRun.Audience.choices if item[0] != QuestionnaireRun.Audience.PAIR],
+        widget=forms.Select(attrs=_SELECT),
     )
     opens_on = forms.DateField(
         label="Начало", widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d")
@@ -90,6 +94,45 @@ class RunForm(forms.Form):
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", "Окончание опроса не может быть раньше начала.")
         return data
+
+
+class FeedbackPointForm(forms.Form):
+    """An intermediate feedback point of one pair; the rules (dates, duplicates, archive) are the service's."""
+
+    questionnaire = forms.ModelChoiceField(
+        label="Анкета", queryset=Questionnaire.objects.all(), widget=forms.Select(attrs=_SELECT)
+    )
+    point_on = forms.DateField(
+        label="Дата обратной связи", widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d")
+    )
+    open_days = forms.IntegerField(
+        label="Сколько дней опрос открыт",
+        initial=FEEDBACK_OPEN_DAYS,
+        widget=forms.NumberInput(attrs={**_TEXT, "min": 1, "max": 60}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer the suitable questionnaires; any other id reaches the service, which says why not.
+        suitable = list(feedback_questionnaires())
+        self.fields["questionnaire"].choices = [("", "— выберите анкету —")] + [(q.pk, q.title) for q in suitable]
+        intermediate = next((q for q in suitable if q.kind == QuestionnaireKind.INTERMEDIATE), None)
+        if intermediate is not None and not self.is_bound:
+            self.initial.setdefault("questionnaire", intermediate.pk)
+
+
+class FeedbackPointsForm(FeedbackPointForm):
+    """The same point for several approved or active pairs at once."""
+
+    pairs = forms.ModelMultipleChoiceField(
+        label="Пары (группы)", queryset=Pair.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+
+    field_order = ["pairs", "questionnaire", "point_on", "open_days"]
+
+    def __init__(self, *args, open_pairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_pairs = list(open_pairs)
 
 
 def answers_from_post(questions, post) -> dict[int, object]:

@@ -362,6 +362,10 @@ def pair_end(*, actor, pair: Pair, reason: str, ended_on: date | None, note: str
             )
         else:
             entries.update(status=MenteeEntry.Status.WAITING)
+        # The final satisfaction questionnaire for the mentor and the mentees (same transaction).
+        from institutional.services.questionnaires import pair_satisfaction_run_create
+
+        pair_satisfaction_run_create(actor=actor, pair=pair)
     return pair
 
 

@@ -7,16 +7,33 @@ so a refused change leaves nothing half-written. Messages are Russian: they reac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from institutional.dates import organization_today
-from institutional.models import Answer, Question, Questionnaire, QuestionnaireKind, QuestionnaireRun, Response
-from institutional.selectors.questionnaires import questionnaire_has_responses, staff_in_audience
+from institutional.models import (
+    Answer,
+    Pair,
+    Question,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionnaireRun,
+    Response,
+)
+from institutional.questionnaire_templates import ROLE_IN_PAIR
+from institutional.selectors.questionnaires import (
+    FEEDBACK_KINDS,
+    final_satisfaction_questionnaire,
+    pair_role,
+    questionnaire_has_responses,
+    staff_in_audience,
+)
+from institutional.selectors.regulation import rules_in_force
 from nastavnik.audit import actor_context, actor_id
 
 OPTIONS_MAX = 30
@@ -241,7 +258,11 @@ def run_create(
     title = (title or "").strip()
     if not title:
         errors["title"] = "Укажите название опроса."
-    if audience not in QuestionnaireRun.Audience.values:
+    if audience == QuestionnaireRun.Audience.PAIR:
+        errors["audience"] = (
+            "Опрос участников пары (группы) назначается со страницы пары или в разделе «Промежуточная обратная связь»."
+        )
+    elif audience not in QuestionnaireRun.Audience.values:
         errors["audience"] = "Выберите, кого опрашиваем."
     if opens_on is None:
         errors["opens_on"] = "Укажите дату начала."
@@ -278,6 +299,163 @@ def run_close(*, actor, run: QuestionnaireRun) -> QuestionnaireRun:
         run.closes_on = max(run.opens_on, today)
         run.save(update_fields=["closed_at", "closes_on"])
     return run
+
+
+# Runs of a pair ------------------------------------------------------------------------------
+
+FEEDBACK_OPEN_DAYS = 14
+FEEDBACK_OPEN_DAYS_MAX = 60
+PAIR_OPEN_STATUSES = (Pair.Status.APPROVED, Pair.Status.ACTIVE)
+FINAL_SATISFACTION_TITLE = "Итоговая удовлетворённость участием в программе наставничества"
+
+
+def feedback_title(point_on: date) -> str:
+    return f"Промежуточная обратная связь — {point_on:%d.%m.%Y}"
+
+
+def _pair_label(pair: Pair) -> str:
+    return f"Пара (группа) № {pair.pk}"
+
+
+def _check_feedback_questionnaire(questionnaire: Questionnaire | None) -> str:
+    if questionnaire is None:
+        return "Выберите анкету."
+    if questionnaire.kind not in FEEDBACK_KINDS:
+        return (
+            "Для промежуточной обратной связи подходит анкета вида «Промежуточная обратная связь» или «Другая анкета»."
+        )
+    if questionnaire.is_archived:
+        return "Анкета в архиве: верните её из архива, чтобы назначить обратную связь."
+    if not questionnaire.questions.exists():
+        return "В анкете нет ни одного вопроса."
+    return ""
+
+
+def _check_feedback_point(pair: Pair, point_on: date) -> tuple[str, str]:
+    """Why `pair` cannot get a feedback point on `point_on`: (field, message), or ("", "")."""
+    label = _pair_label(pair)
+    if pair.status not in PAIR_OPEN_STATUSES:
+        return "pair", f"{label}: обратную связь можно назначить только утверждённой или действующей паре (группе)."
+    if not pair.starts_on <= point_on <= pair.ends_on:
+        return "point_on", (
+            f"{label}: дата обратной связи должна быть в пределах срока наставничества "
+            f"(с {pair.starts_on:%d.%m.%Y} по {pair.ends_on:%d.%m.%Y})."
+        )
+    duplicate = (
+        QuestionnaireRun.objects.filter(pair=pair, opens_on=point_on)
+        .exclude(questionnaire__kind=QuestionnaireKind.FINAL_SATISFACTION)
+        .exists()
+    )
+    if duplicate:
+        return "point_on", f"{label}: точка обратной связи на {point_on:%d.%m.%Y} уже назначена."
+    return "", ""
+
+
+def _feedback_points_create(*, actor, pairs, questionnaire, point_on, open_days, single: bool):
+    errors: dict[str, list[str] | str] = {}
+    pairs = list(pairs or [])
+    if not pairs:
+        errors["pairs"] = "Выберите хотя бы одну пару (группу)."
+    elif len({pair.pk for pair in pairs}) != len(pairs):
+        errors["pairs"] = "Одна и та же пара (группа) выбрана дважды."
+    message = _check_feedback_questionnaire(questionnaire)
+    if message:
+        errors["questionnaire"] = message
+    if point_on is None:
+        errors["point_on"] = "Укажите дату обратной связи."
+    elif point_on < organization_today():
+        errors["point_on"] = "Дата обратной связи не может быть в прошлом."
+    try:
+        open_days = int(open_days)
+    except (TypeError, ValueError):
+        errors["open_days"] = "Укажите, сколько дней опрос будет открыт, целым числом."
+    else:
+        if not 1 <= open_days <= FEEDBACK_OPEN_DAYS_MAX:
+            errors["open_days"] = f"Опрос может быть открыт от 1 до {FEEDBACK_OPEN_DAYS_MAX} дней."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), actor_context(actor_id(actor)):
+        # Lock the pairs: two curators adding the same point at once get one run, not two.
+        locked = {pair.pk: pair for pair in Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs])}
+        problems: dict[str, list[str]] = {}
+        for pair in pairs:
+            current = locked.get(pair.pk)
+            if current is None:
+                key, problem = "pair", f"{_pair_label(pair)} не найдена."
+            else:
+                key, problem = _check_feedback_point(current, point_on)
+            if problem:
+                # One pair: the message goes to its field; several: all under «pairs».
+                field_name = (NON_FIELD if key == "pair" else key) if single else "pairs"
+                problems.setdefault(field_name, []).append(problem)
+        if problems:
+            raise ValidationError(problems)
+        return [
+            QuestionnaireRun.objects.create(
+                questionnaire=questionnaire,
+                title=feedback_title(point_on),
+                audience=QuestionnaireRun.Audience.PAIR,
+                pair=locked[pair.pk],
+                opens_on=point_on,
+                closes_on=point_on + timedelta(days=open_days - 1),
+                created_by=actor,
+            )
+            for pair in pairs
+        ]
+
+
+def pair_feedback_points_create(
+    *, actor, pairs, questionnaire: Questionnaire | None, point_on: date | None, open_days=FEEDBACK_OPEN_DAYS
+) -> list[QuestionnaireRun]:
+    """Intermediate feedback points for several pairs: one run with audience "pair" each, all or nothing.
+
+    A run opens on `point_on` (within the pair's period, not in the past) and stays open
+    `open_days` days including that day; one point per pair and date.
+    """
+    return _feedback_points_create(
+        actor=actor, pairs=pairs, questionnaire=questionnaire, point_on=point_on, open_days=open_days, single=False
+    )
+
+
+def pair_feedback_point_create(
+    *, actor, pair: Pair, questionnaire: Questionnaire | None, point_on: date | None, open_days=FEEDBACK_OPEN_DAYS
+) -> QuestionnaireRun:
+    """One intermediate feedback point of one pair (the rules of pair_feedback_points_create)."""
+    (run,) = _feedback_points_create(
+        actor=actor, pairs=[pair], questionnaire=questionnaire, point_on=point_on, open_days=open_days, single=True
+    )
+    return run
+
+
+def pair_satisfaction_run_create(*, actor, pair: Pair) -> QuestionnaireRun | None:
+    """The final satisfaction questionnaire of an ended pair; called by pairs.pair_end.
+
+    Idempotent: a pair has at most one such run. Opens on the end date and stays open for the
+    regulation's report days (counted from today when the end was recorded late). Skipped when the
+    organization has no final satisfaction questionnaire in use.
+    """
+    if pair.ended_on is None:
+        raise ValidationError("Итоговая анкета проводится после завершения наставничества.")
+    with transaction.atomic(), actor_context(actor_id(actor)):
+        Pair.objects.select_for_update().filter(pk=pair.pk).first()
+        existing = QuestionnaireRun.objects.filter(
+            pair=pair, questionnaire__kind=QuestionnaireKind.FINAL_SATISFACTION
+        ).first()
+        if existing is not None:
+            return existing
+        questionnaire = final_satisfaction_questionnaire()
+        if questionnaire is None:
+            return None
+        days = timedelta(days=rules_in_force().report_days)
+        return QuestionnaireRun.objects.create(
+            questionnaire=questionnaire,
+            title=FINAL_SATISFACTION_TITLE,
+            audience=QuestionnaireRun.Audience.PAIR,
+            pair=pair,
+            opens_on=pair.ended_on,
+            closes_on=max(pair.ended_on, organization_today()) + days,
+            created_by=actor,
+        )
 
 
 # Responses -----------------------------------------------------------------------------------
@@ -354,16 +532,34 @@ def answer_clean(question: Question, value):
     return text
 
 
+def role_question_of(questions) -> Question | None:
+    """The question «your role in the pair» (single choice of exactly «Наставник» / «Наставляемый»)."""
+    for question in questions:
+        if question.type == Question.Type.SINGLE and sorted(question.options) == sorted(ROLE_IN_PAIR):
+            return question
+    return None
+
+
+def role_answer(role: str) -> str:
+    """The option of the role question that matches a pair role."""
+    return ROLE_IN_PAIR[0] if role == Response.Role.MENTOR else ROLE_IN_PAIR[1]
+
+
 def response_submit(*, actor, run: QuestionnaireRun, respondent, answers: dict) -> Response:
     """Record `respondent`'s answers to `run`; `answers` maps question id → raw value.
 
     Refused as a whole (ResponseRejected) outside the run's dates, outside its audience or on a
     second answer; refused per question (AnswersInvalid) when an answer is missing or wrong.
+    A pair's run takes answers only from its mentor and mentees and stores the role; its
+    question «your role» is filled from the pair when left empty and must match it.
     """
     today = organization_today()
     if respondent is None:
         raise ResponseRejected("Ваша учётная запись не связана с карточкой сотрудника организации.")
-    if not staff_in_audience(staff=respondent, audience=run.audience):
+    role = pair_role(pair=run.pair, staff=respondent) if run.pair_id else ""
+    if run.pair_id and (not role or not respondent.is_employed):
+        raise ResponseRejected("На эту анкету отвечают только наставник и наставляемые этой пары (группы).")
+    if not staff_in_audience(staff=respondent, audience=run.audience, pair=run.pair):
         raise ResponseRejected("Этот опрос проводится не для вас.")
     if run.closed_at is not None or today > run.closes_on:
         raise ResponseRejected("Опрос закрыт: ответы больше не принимаются.")
@@ -382,6 +578,9 @@ def response_submit(*, actor, run: QuestionnaireRun, respondent, answers: dict) 
             raise ResponseRejected("В ответе есть вопрос, которого нет в анкете.") from None
     if set(raw) - known:
         raise ResponseRejected("В ответе есть вопрос, которого нет в анкете.")
+    role_question = role_question_of(questions) if role else None
+    if role_question is not None and _is_empty(raw.get(role_question.pk)):
+        raw[role_question.pk] = role_answer(role)
     clean, errors = {}, {}
     for question in questions:
         try:
@@ -391,12 +590,18 @@ def response_submit(*, actor, run: QuestionnaireRun, respondent, answers: dict) 
         else:
             if value is not None:
                 clean[question.pk] = value
+    if (
+        role_question is not None
+        and role_question.pk not in errors
+        and clean.get(role_question.pk) != role_answer(role)
+    ):
+        errors[role_question.pk] = f"В этой паре (группе) ваша роль — «{role_answer(role)}»."
     if errors:
         raise AnswersInvalid(errors)
 
     try:
         with transaction.atomic(), actor_context(actor_id(actor)):
-            response = Response.objects.create(run=run, respondent=respondent)
+            response = Response.objects.create(run=run, respondent=respondent, role=role)
             Answer.objects.bulk_create(
                 Answer(response=response, question_id=question_id, value=value) for question_id, value in clean.items()
             )

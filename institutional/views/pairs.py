@@ -13,6 +13,7 @@ from institutional.forms.pairs import MentorReplaceForm, PairApproveForm, PairDr
 from institutional.models import Pair, PairForm
 from institutional.selectors.pairs import access_pair, pair_list
 from institutional.services import pairs as services
+from institutional.views.questionnaires import pair_feedback_context
 
 
 @require_GET
@@ -110,6 +111,7 @@ def pair_detail(request, pair_id: int):
         "can_approve": has_any_role(request, DIRECTORS),
         "end_form": PairEndForm(),
         "replace_form": MentorReplaceForm(),
+        "questionnaires": pair_feedback_context(request, pair),
     }
     return render(request, "institutional/pairs/detail.html", context)
 

@@ -17,6 +17,8 @@ from institutional.access import MANAGERS, OVERSEERS, has_any_role, own_staff, r
 from institutional.dates import organization_today
 from institutional.forms.common import apply_errors
 from institutional.forms.questionnaires import (
+    FeedbackPointForm,
+    FeedbackPointsForm,
     QuestionForm,
     QuestionnaireCreateForm,
     QuestionnaireForm,
@@ -24,7 +26,9 @@ from institutional.forms.questionnaires import (
     answer_widgets,
     answers_from_post,
 )
+from institutional.models import Pair
 from institutional.selectors import questionnaires as selectors
+from institutional.selectors.pairs import access_pair
 from institutional.services import questionnaires as services
 from nastavnik.xlsx import xlsx_response
 
@@ -263,6 +267,76 @@ def run_results_xlsx(request, run_id: int):
     return xlsx_response(f"Результаты опроса {run.pk}.xlsx", sheets)
 
 
+# Runs of a pair ------------------------------------------------------------------------------
+
+
+def pair_feedback_context(request, pair) -> dict:
+    """What the pair page's section «Анкеты пары» needs (the pair page is for STAFF_READERS)."""
+    can_add = has_any_role(request, MANAGERS) and pair.status in (Pair.Status.APPROVED, Pair.Status.ACTIVE)
+    return {
+        "rows": selectors.pair_runs(pair=pair),
+        "can_read_results": has_any_role(request, OVERSEERS),
+        "form": FeedbackPointForm(initial={"point_on": max(organization_today(), pair.starts_on)}) if can_add else None,
+    }
+
+
+@roles_required(MANAGERS)
+@require_http_methods(["GET", "POST"])
+def pair_point_create(request, pair_id: int):
+    pair = access_pair(request=request, pair_id=pair_id)
+    form = FeedbackPointForm(request.POST or None, initial={"point_on": max(organization_today(), pair.starts_on)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.pair_feedback_point_create(actor=request.user, pair=pair, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Назначена обратная связь: «{run.title}».")
+            return redirect("institutional:pair_detail", pair_id=pair.pk)
+    return render(
+        request,
+        "institutional/questionnaires/form.html",
+        {
+            "form": form,
+            "heading": f"Промежуточная обратная связь: пара (группа) № {pair.pk}",
+            "submit": "Назначить",
+            "back": reverse("institutional:pair_detail", args=[pair.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@roles_required(MANAGERS)
+@require_http_methods(["GET", "POST"])
+def feedback_points(request):
+    """The same intermediate feedback point for several pairs at once (all or nothing)."""
+    pairs = list(selectors.open_pairs())
+    initial = {"point_on": organization_today(), "pairs": request.GET.getlist("pair")}
+    form = FeedbackPointsForm(request.POST or None, initial=initial, open_pairs=pairs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            runs = services.pair_feedback_points_create(
+                actor=request.user,
+                pairs=list(data["pairs"]),
+                questionnaire=data["questionnaire"],
+                point_on=data["point_on"],
+                open_days=data["open_days"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Назначена обратная связь для пар (групп): {len(runs)}.")
+            return redirect("institutional:questionnaire_list")
+    chosen = {str(value) for value in (form["pairs"].value() or [])}
+    return render(
+        request,
+        "institutional/questionnaires/feedback_points.html",
+        {"form": form, "pairs": pairs, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )
+
+
 # Answering -----------------------------------------------------------------------------------
 
 
@@ -277,6 +351,15 @@ def _own_answers(response) -> list[tuple[str, str]]:
         return []
     answers = sorted(response.answers.all(), key=lambda answer: answer.question.position)
     return [(answer.question.text, selectors.answer_display(answer.value)) for answer in answers]
+
+
+def _role_prefilled(run, staff, questions) -> dict:
+    """A pair's run: the question «your role» comes ticked with the respondent's role in the pair."""
+    question = services.role_question_of(questions)
+    role = selectors.pair_role(pair=run.pair, staff=staff)
+    if question is None or not role:
+        return {}
+    return {question.pk: services.role_answer(role)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,6 +379,8 @@ def questionnaire_answer(request, run_id: int):
         else:
             messages.success(request, "Спасибо! Ваши ответы сохранены.")
             return redirect("institutional:my_questionnaires")
+    if request.method == "GET" and run.pair_id:
+        values = _role_prefilled(run, staff, questions)
     response = run.responses.filter(respondent=staff).prefetch_related("answers__question").first()
     if not refusal and response is None and not run.is_open_on(organization_today()):
         refusal = (

@@ -67,6 +67,20 @@ class RegulationVersionSerializer(serializers.ModelSerializer):
         return bool(version.document)
 
 
+class RegulationApprovedSerializer(RegulationVersionSerializer):
+    """The approved version and the id of its order in the register."""
+
+    order_id = serializers.SerializerMethodField()
+
+    class Meta(RegulationVersionSerializer.Meta):
+        fields = [*RegulationVersionSerializer.Meta.fields, "order_id"]
+        read_only_fields = fields
+
+    def get_order_id(self, version) -> int | None:
+        order = getattr(version, "register_order", None)
+        return order.pk if order else None
+
+
 class FromTemplateSerializer(serializers.Serializer):
     template_id = serializers.IntegerField()
 
@@ -161,7 +175,7 @@ class RegulationApproveView(TenantAPIView):
     @extend_schema(
         summary="Утвердить проект положения приказом руководителя",
         request=ApproveSerializer,
-        responses=RegulationVersionSerializer,
+        responses=RegulationApprovedSerializer,
     )
     def post(self, request, version_id: int):
         version = access_regulation_version(version_id=version_id)
@@ -176,7 +190,7 @@ class RegulationApproveView(TenantAPIView):
             version = services.regulation_approve(actor=request.user, version=version, order=order)
         except DjangoValidationError as error:
             raise_as_api_error(error)
-        return Response(RegulationVersionSerializer(version).data)
+        return Response(RegulationApprovedSerializer(version).data)
 
 
 class RegulationDocumentView(TenantAPIView):

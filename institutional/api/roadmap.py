@@ -99,6 +99,16 @@ class StatusSerializer(serializers.Serializer):
     done_at = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class RoadmapApprovedSerializer(RoadmapDetailSerializer):
+    """The approved roadmap and the id of its order in the register."""
+
+    order_id = serializers.IntegerField(read_only=True)
+
+    class Meta(RoadmapDetailSerializer.Meta):
+        fields = [*RoadmapDetailSerializer.Meta.fields, "order_id"]
+        read_only_fields = fields
+
+
 def _detail(roadmap) -> dict:
     today = organization_today()
     stages = selectors.roadmap_stages(roadmap=roadmap, today=today)
@@ -152,7 +162,7 @@ class RoadmapApproveView(TenantAPIView):
     @extend_schema(
         summary="Утвердить дорожную карту приказом руководителя",
         request=ApproveSerializer,
-        responses=RoadmapDetailSerializer,
+        responses=RoadmapApprovedSerializer,
     )
     def post(self, request, roadmap_id: int):
         roadmap = selectors.access_roadmap(roadmap_id=roadmap_id)
@@ -165,7 +175,7 @@ class RoadmapApproveView(TenantAPIView):
             roadmap = services.roadmap_approve(actor=request.user, roadmap=roadmap, order=order)
         except DjangoValidationError as error:
             raise_as_api_error(error)
-        return Response(_detail(roadmap))
+        return Response({**_detail(roadmap), "order_id": roadmap.register_order.pk})
 
 
 class ActivityStatusView(TenantAPIView):

@@ -111,6 +111,19 @@ class AppointmentSerializer(serializers.ModelSerializer):
         fields = ["id", "staff", "staff_name", "role", "order_number", "order_date", "starts_on", "ended_on"]
 
 
+class AppointmentCreatedSerializer(AppointmentSerializer):
+    """The new appointment and the id of its order in the register."""
+
+    order_id = serializers.SerializerMethodField()
+
+    class Meta(AppointmentSerializer.Meta):
+        fields = [*AppointmentSerializer.Meta.fields, "order_id"]
+
+    def get_order_id(self, appointment) -> int | None:
+        order = getattr(appointment, "register_order", None)
+        return order.pk if order else None
+
+
 class AppointmentInputSerializer(serializers.Serializer):
     staff = serializers.IntegerField()
     role = serializers.ChoiceField(choices=Appointment.Role.choices)
@@ -330,7 +343,7 @@ class AppointmentListView(_RolesByMethod, TenantAPIView):
     @extend_schema(
         summary="Назначить куратора или члена совета приказом",
         request=AppointmentInputSerializer,
-        responses={201: AppointmentSerializer},
+        responses={201: AppointmentCreatedSerializer},
     )
     def post(self, request):
         serializer = AppointmentInputSerializer(data=request.data)
@@ -350,7 +363,7 @@ class AppointmentListView(_RolesByMethod, TenantAPIView):
             )
         except ValidationError as error:
             return _error_response(error)
-        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+        return Response(AppointmentCreatedSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
 class AppointmentEndView(TenantAPIView):

@@ -31,11 +31,15 @@ def _regulation_reference() -> str:
     )
 
 
+def _number(order: Order) -> str:
+    return order.number or "____"
+
+
 def _header(document, order: Order) -> None:
     paragraph(document, _organization_name(), bold=True, align="center")
     document.add_paragraph()
     paragraph(document, "ПРИКАЗ", bold=True, align="center")
-    paragraph(document, f"{russian_date(order.date)}\t\t\t\t\t№ {order.number}", align="left")
+    paragraph(document, f"{russian_date(order.date)}\t\t\t\t\t№ {_number(order)}", align="left")
     document.add_paragraph()
     paragraph(document, order.title, bold=True, align="center")
     document.add_paragraph()
@@ -141,10 +145,220 @@ def _generic(document, order: Order) -> None:
     signature_block(document, "Руководитель")
 
 
+# --- the regulation, the roadmap, the curator and the council (one order may take several of these) ---
+
+LAW = "Федеральным законом от 29.12.2012 № 273-ФЗ «Об образовании в Российской Федерации»"
+RECOMMENDATIONS = (
+    "с учётом методических рекомендаций по разработке и внедрению системы (целевой модели) наставничества "
+    "педагогических работников в образовательных организациях, направленных письмом Министерства просвещения "
+    "Российской Федерации от 21.12.2021 № АЗ-1128/08, и нормативных правовых актов субъекта Российской "
+    "Федерации в сфере наставничества"
+)
+CURATOR = "Куратору реализации программ наставничества"
+WEBSITE = (
+    "в разделе «Наставничество» официального сайта образовательной организации "
+    "в информационно-телекоммуникационной сети «Интернет»"
+)
+
+
+def _date_text(value: str | None) -> str:
+    return russian_date(date.fromisoformat(value) if value else None)
+
+
+def _order_reference(order: Order) -> str:
+    day = f"{order.date:%d.%m.%Y}" if order.date else "___.___.20___"
+    return f"от {day} № {_number(order)}"
+
+
+def _sentence(text: str) -> str:
+    """Ends the text with one full stop (a date «… 2026 г.» already has it)."""
+    return text if text.endswith(".") else text + "."
+
+
+def _position(value: str) -> str:
+    """A position inside a sentence, in lower case unless it starts with an abbreviation."""
+    if len(value) > 1 and not value[:2].isupper():
+        return value[0].lower() + value[1:]
+    return value
+
+
+def _basis_reference(basis: dict | None, order: Order | None = None) -> str:
+    """«Положением … утверждённым приказом от … № …» (instrumental case, after «в соответствии с»)."""
+    text = "Положением о системе наставничества педагогических работников"
+    if basis and basis.get("order_number") and basis.get("order_date"):
+        if (
+            order is not None
+            and order.date
+            and (basis["order_number"], basis["order_date"])
+            == (
+                order.number,
+                order.date.isoformat(),
+            )
+        ):
+            return text + ", утверждённым настоящим приказом"
+        text += f", утверждённым приказом от {_day(basis['order_date'])} № {basis['order_number']}"
+    return text
+
+
+class _Points:
+    """Numbered points of the order: «1.», «2.», sub-points «2.1.»."""
+
+    def __init__(self, document):
+        self.document = document
+        self.number = 0
+
+    def add(self, text: str) -> int:
+        self.number += 1
+        paragraph(self.document, f"{self.number}. {text}", indent=True)
+        return self.number
+
+    def sub(self, parent: int, index: int, text: str) -> None:
+        paragraph(self.document, f"{parent}.{index}. {text}", indent=True)
+
+
+def _preamble(document, items: list[dict]) -> None:
+    kinds = {item["kind"] for item in items}
+    parts = [f"В соответствии с {LAW}"]
+    if Order.Kind.REGULATION_APPROVAL not in kinds:
+        basis = next((item.get("regulation") for item in items if item.get("regulation")), None)
+        parts.append(_basis_reference(basis))
+    text = ", ".join(parts) + f", {RECOMMENDATIONS}, в целях организации наставничества педагогических работников"
+    paragraph(document, text, indent=True)
+
+
+def _regulation_points(points: _Points, item: dict) -> None:
+    points.add(f"Утвердить {item['title']} (редакция № {item['version_number']}) (прилагается).")
+    points.add(
+        f"Ввести в действие {item['title']} (редакция № {item['version_number']}) с {_date_text(item['effective_from'])}."
+    )
+    previous = item.get("previous")
+    if previous:
+        reference = ""
+        if previous.get("order_number") and previous.get("order_date"):
+            reference = f", утверждённое приказом от {_day(previous['order_date'])} № {previous['order_number']}"
+        points.add(
+            _sentence(
+                f"Признать утратившим силу {previous['title']} (редакция № {previous['version_number']}){reference}, "
+                f"с {_date_text(item['effective_from'])}"
+            )
+        )
+    points.add(
+        f"{CURATOR} в течение 10 дней со дня издания настоящего приказа разместить положение {WEBSITE} "
+        "и ознакомить с ним педагогических работников."
+    )
+
+
+def _roadmap_points(points: _Points, item: dict, annex: int | None) -> None:
+    annex_text = f"приложение № {annex}" if annex else "приложение"
+    points.add(
+        "Утвердить дорожную карту (план мероприятий) реализации системы наставничества педагогических работников "
+        f"на {item['academic_year_label']} учебный год ({annex_text})."
+    )
+    points.add(
+        "Назначить ответственными за выполнение мероприятий дорожной карты работников, указанных в графе "
+        f"«Ответственные» ({annex_text})."
+    )
+    points.add(
+        f"{CURATOR} обеспечить координацию и мониторинг выполнения мероприятий дорожной карты, "
+        f"в течение 10 дней со дня издания настоящего приказа разместить дорожную карту {WEBSITE}."
+    )
+
+
+def _person_line(item: dict) -> str:
+    position = f", {_position(item['position'])}" if item.get("position") else ""
+    return f"{item['full_name']}{position}, — с {_date_text(item.get('starts_on'))}"
+
+
+def _appointment_points(points: _Points, items: list[dict], order: Order) -> None:
+    curators = [item for item in items if item["role"] == "curator"]
+    council = [item for item in items if item["role"] != "curator"]
+    for item in curators:
+        points.add(
+            _sentence(
+                f"Назначить куратором реализации программ наставничества педагогических работников: {_person_line(item)}"
+            )
+        )
+    if council:
+        parent = points.add("Утвердить состав совета наставников:")
+        for index, item in enumerate(council, start=1):
+            line = _person_line(item)
+            points.sub(parent, index, _sentence(line) if index == len(council) else line + ";")
+    basis = next((item.get("regulation") for item in items if item.get("regulation")), None)
+    who = (
+        "Куратору и членам совета наставников"
+        if curators and council
+        else ("Куратору реализации программ наставничества" if curators else "Членам совета наставников")
+    )
+    points.add(
+        f"{who} в своей деятельности руководствоваться {_basis_reference(basis, order)}, исполнять обязанности, "
+        "установленные положением."
+    )
+
+
+def _roadmap_annex(document, order: Order, item: dict, annex: int | None) -> None:
+    document.add_page_break()
+    label = f"Приложение № {annex}" if annex else "Приложение"
+    paragraph(document, f"{label} к приказу {_order_reference(order)}", align="right", size=12)
+    paragraph(document, "Дорожная карта (план мероприятий)", bold=True, align="center")
+    paragraph(
+        document,
+        f"реализации системы наставничества педагогических работников на {item['academic_year_label']} учебный год",
+        bold=True,
+        align="center",
+    )
+    rows = []
+    for stage in item.get("stages", []):
+        rows.append([f"{stage['position']}.", f"Этап {stage['position']}. {stage['title']}", "", ""])
+        for activity in stage.get("activities", []):
+            rows.append(
+                [
+                    f"{stage['position']}.{activity['position']}.",
+                    activity["title"],
+                    activity.get("deadline") or "—",
+                    activity.get("responsible") or "",
+                ]
+            )
+    docx_table(document, ["№ п/п", "Мероприятие", "Срок", "Ответственные"], rows, widths_cm=[1.6, 8.4, 3.0, 3.5])
+
+
+def _organizational(document, order: Order) -> None:
+    """The regulation approval, the roadmap approval and the appointments, in this order, as one order."""
+    items = [item for item in order.content.get("items", []) if isinstance(item, dict)]
+    regulation = next((item for item in items if item["kind"] == Order.Kind.REGULATION_APPROVAL), None)
+    roadmap = next((item for item in items if item["kind"] == Order.Kind.ROADMAP_APPROVAL), None)
+    appointments = [item for item in items if item["kind"] == Order.Kind.CURATOR_APPOINTMENT]
+    _preamble(document, items)
+    paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, align="left")
+    points = _Points(document)
+    # The regulation is «прилагается» (its own document), so the roadmap is the only numbered annex.
+    if regulation:
+        _regulation_points(points, regulation)
+    if roadmap:
+        _roadmap_points(points, roadmap, None)
+    if appointments:
+        _appointment_points(points, appointments, order)
+    points.add("Контроль за исполнением настоящего приказа оставляю за собой.")
+    signature_block(document, "Руководитель")
+    if appointments:
+        document.add_paragraph()
+        paragraph(document, "С приказом ознакомлены:", align="left")
+        for item in appointments:
+            paragraph(
+                document,
+                f"_______________ / {item.get('short_name') or item['full_name']} / «___» ____________ 20__ г.",
+                align="left",
+            )
+    if roadmap:
+        _roadmap_annex(document, order, roadmap, None)
+
+
 BUILDERS = {
     Order.Kind.PAIRS_APPROVAL: _pairs_approval,
     Order.Kind.MENTOR_REPLACEMENT: _mentor_replacement,
     Order.Kind.ENCOURAGEMENT: _encouragement,
+    Order.Kind.REGULATION_APPROVAL: _organizational,
+    Order.Kind.ROADMAP_APPROVAL: _organizational,
+    Order.Kind.CURATOR_APPOINTMENT: _organizational,
 }
 
 
@@ -161,3 +375,8 @@ def order_docx_bytes(order: Order) -> bytes:
 
 def order_docx_response(order: Order):
     return docx_response(order_docx(order), f"Приказ № {order.number} от {order.date:%d.%m.%Y}.docx")
+
+
+def order_draft_docx_response(order: Order):
+    """The draft (проект) of an unsaved order, before it is signed."""
+    return docx_response(order_docx(order), "Проект приказа.docx")

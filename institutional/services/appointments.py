@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from institutional.dates import organization_today
-from institutional.models import Appointment, Staff
+from institutional.models import Appointment, Order, Staff
+from institutional.services import orders as order_services
 from nastavnik.audit import actor_context, actor_id
 from tenants.models import Membership, User
 from tenants.services import membership_grant, membership_revoke
@@ -21,7 +22,11 @@ from tenants.services import membership_grant, membership_revoke
 def appointment_create(
     *, actor, staff: Staff, role: str, order_number: str, order_date: date | None, starts_on: date | None
 ) -> Appointment:
-    """Appoint `staff` as curator or council member by order (number, date) from `starts_on`."""
+    """Appoint `staff` as curator or council member by order (number, date) from `starts_on`.
+
+    The order is recorded in the register in the same transaction (`appointment.register_order`);
+    several appointments by one order share its entry.
+    """
     errors: dict[str, str] = {}
     if role not in Appointment.Role.values:
         errors["role"] = "Выберите роль: куратор или член совета наставников."
@@ -59,6 +64,15 @@ def appointment_create(
             if staff.user_id:
                 user = User.objects.get(pk=staff.user_id)
                 membership_grant(actor=actor, user=user, organization=connection.tenant, role=role)
+            appointment.register_order = order_services.order_record_decision(
+                actor=actor,
+                kind=Order.Kind.CURATOR_APPOINTMENT,
+                number=order_number,
+                day=order_date,
+                item=order_services.appointment_order_item(
+                    staff=staff, role=role, starts_on=starts_on, appointment_id=appointment.pk
+                ),
+            )
     except IntegrityError as error:  # a concurrent appointment won the race
         raise ValidationError({"role": "Назначение на эту роль уже существует."}) from error
     return appointment

@@ -15,8 +15,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from institutional.dates import organization_today
+from institutional.models import Order as RegisterOrder
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import RULE_FIELDS
+from institutional.services import orders as order_services
 from nastavnik.audit import actor_context
 from nastavnik.uploads import validate_upload
 from regional.models import DocumentTemplate
@@ -166,7 +168,10 @@ def validate_order(order: Order) -> Order:
 
 
 def regulation_approve(*, actor, version: RegulationVersion, order: Order) -> RegulationVersion:
-    """Approves a draft by the director's order; the version in force becomes superseded."""
+    """Approves a draft by the director's order; the version in force becomes superseded.
+
+    The order is recorded in the register in the same transaction (`version.register_order`).
+    """
     if version.status != RegulationVersion.Status.DRAFT:
         raise ValidationError("Утвердить можно только проект положения.")
     order = validate_order(order)
@@ -174,6 +179,7 @@ def regulation_approve(*, actor, version: RegulationVersion, order: Order) -> Re
         version = RegulationVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != RegulationVersion.Status.DRAFT:
             raise ValidationError("Утвердить можно только проект положения.")
+        previous = RegulationVersion.objects.filter(status=RegulationVersion.Status.APPROVED).first()
         RegulationVersion.objects.filter(status=RegulationVersion.Status.APPROVED).update(
             status=RegulationVersion.Status.SUPERSEDED
         )
@@ -185,6 +191,14 @@ def regulation_approve(*, actor, version: RegulationVersion, order: Order) -> Re
         if order.scan:
             version.order_scan.save(order.scan.name.rsplit("/", 1)[-1], order.scan, save=False)
         version.save()
+        version.register_order = order_services.order_record_decision(
+            actor=actor,
+            kind=RegisterOrder.Kind.REGULATION_APPROVAL,
+            number=order.number,
+            day=order.day,
+            item=order_services.regulation_order_item(version=version, previous=previous, effective_from=order.day),
+            scan_name=version.order_scan.name if order.scan else "",
+        )
         return version
 
 

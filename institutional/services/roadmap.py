@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from institutional.dates import academic_year_bounds, academic_year_label, academic_year_of, organization_today
 from institutional.models import ActivityEvidence, Roadmap, RoadmapActivity, RoadmapStage, Staff
+from institutional.models import Order as RegisterOrder
+from institutional.services import orders as order_services
 from institutional.services.regulation import Order, validate_order
 from nastavnik.audit import actor_context, actor_id
 from nastavnik.uploads import validate_upload
@@ -138,13 +140,19 @@ def roadmap_copy_previous(*, actor, academic_year: int) -> Roadmap:
 
 
 def roadmap_approve(*, actor, roadmap: Roadmap, order: Order) -> Roadmap:
-    """Approves the roadmap by the director's order (number and date required)."""
+    """Approves the roadmap by the director's order (number and date required).
+
+    The order is recorded in the register in the same transaction (`roadmap.register_order`).
+    """
     if roadmap.status == Roadmap.Status.APPROVED:
         raise ValidationError("Дорожная карта уже утверждена.")
     order = validate_order(order)
     if not roadmap.stages.exists():
         raise ValidationError("В дорожной карте нет ни одного этапа.")
     with transaction.atomic(), actor_context(actor_id(actor)):
+        status = Roadmap.objects.select_for_update().values_list("status", flat=True).get(pk=roadmap.pk)
+        if status == Roadmap.Status.APPROVED:
+            raise ValidationError("Дорожная карта уже утверждена.")
         roadmap.status = Roadmap.Status.APPROVED
         roadmap.order_number = order.number
         roadmap.order_date = order.day
@@ -153,6 +161,14 @@ def roadmap_approve(*, actor, roadmap: Roadmap, order: Order) -> Roadmap:
         if order.scan:
             roadmap.order_scan.save(order.scan.name.rsplit("/", 1)[-1], order.scan, save=False)
         roadmap.save()
+        roadmap.register_order = order_services.order_record_decision(
+            actor=actor,
+            kind=RegisterOrder.Kind.ROADMAP_APPROVAL,
+            number=order.number,
+            day=order.day,
+            item=order_services.roadmap_order_item(roadmap=roadmap),
+            scan_name=roadmap.order_scan.name if order.scan else "",
+        )
         return roadmap
 
 

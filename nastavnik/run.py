@@ -36,6 +36,7 @@ def main() -> int:
 
         env["DATABASE_URL"] = localdb.ensure_database()
     port = env.get("PORT", "8000")
+    env.setdefault("PLATFORM_URL_PORT", port)  # links in e-mails point at this server
     base = env.get("NASTAVNIK_BASE_DOMAIN", "localhost")
 
     def manage(*args: str) -> None:

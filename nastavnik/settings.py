@@ -211,9 +211,24 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# SMTP when EMAIL_HOST is set; otherwise letters are written as files to .data/mail/ (offline development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").strip().lower() in ("1", "true", "yes", "on")
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "false").strip().lower() in ("1", "true", "yes", "on")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
+)
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Наставник <no-reply@nastavnik.localhost>")
+# Scheme of the absolute links in e-mails (the host is the organization's primary domain).
+PLATFORM_URL_SCHEME = os.environ.get("PLATFORM_URL_SCHEME", "http")
+# Port of the links in e-mails when the platform is not behind a proxy on 80/443 (`make run` sets it).
+PLATFORM_URL_PORT = os.environ.get("PLATFORM_URL_PORT", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -285,6 +300,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Recomputes every organization's published counts (the read model), in case a refresh was lost.
+    "projections-reconcile": {
+        "task": "analytics.reconcile_all",
+        "schedule": crontab(hour=5, minute=0),
+    },
     # Reminds curators whose list of teachers who need mentoring is over a year old (once a year).
     "staff-list-review-remind-all": {
         "task": "institutional.staff_list_review_remind_all",
@@ -294,6 +314,16 @@ CELERY_BEAT_SCHEDULE = {
     "pairs-activate-due": {
         "task": "institutional.pairs_activate_due_all",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # Reminders of deadlines (3 days before, overdue, escalation to the director after 7 days).
+    "deadline-reminders": {
+        "task": "institutional.deadline_reminders_all",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # One e-mail per person with the notifications not e-mailed yet.
+    "daily-digest": {
+        "task": "institutional.daily_digest_all",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

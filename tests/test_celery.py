@@ -56,6 +56,14 @@ def worker(django_db_setup, tmp_path_factory):
             "store_processed": False,
         }
         celery_app.conf.result_backend = f"file://{broker / 'results'}"
+        # Tasks sent earlier in this run (refreshes after commits) opened connections to another
+        # folder: drop them so every producer from here on uses the worker's broker.
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+            celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app._backend_cache = None
+        celery_app._local.__dict__.pop("backend", None)
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -134,3 +142,86 @@ def test_bulk_onboarding_runs_in_the_worker_and_reports_progress(worker, django_
             for level in ("organization", "municipality", "region"):
                 Organization.objects.filter(code__startswith="wrk", level=level).delete()
             job.delete()
+
+
+def test_deadline_reminders_reach_every_organization_through_the_worker(worker, django_db_blocker):
+    """Committed for real (the worker cannot see an open test transaction), then removed.
+
+    The fan-out runs in the public schema and each copy in its organization's schema: an overdue
+    appointment of school A reminds school A's curator and director, nobody in school B; a second
+    run creates nothing new.
+    """
+    from datetime import timedelta
+
+    from institutional.dates import organization_today
+    from institutional.models import MenteeCategory, MenteeEntry, Notification, Staff
+    from institutional.reminder_tasks import deadline_reminders, deadline_reminders_all
+    from institutional.services.banks import mentee_entry_create
+    from institutional.tests.test_banks_factories import make_staff
+    from tenants.models import Membership, Role
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        school_a = Organization.objects.get(code="t-school-a")
+        school_b = Organization.objects.get(code="t-school-b")
+        members = Membership.objects.filter(organization=school_a, is_active=True)
+        curators = set(members.filter(role=Role.CURATOR).values_list("user_id", flat=True))
+        directors = set(members.filter(role=Role.DIRECTOR).values_list("user_id", flat=True))
+        connection.set_tenant(school_a)
+        staff = make_staff("Воркерова", hired_days_ago=60)
+        entry = mentee_entry_create(
+            actor=None,
+            staff=staff,
+            categories=[MenteeCategory.YOUNG],
+            needed_from=organization_today() - timedelta(days=40),
+        )
+        prefix = f"remind:appointment:mentee:{entry.pk}:"
+        try:
+
+            def created():
+                connection.set_tenant(school_a)
+                return set(Notification.objects.filter(key__startswith=prefix).values_list("user_id", "key"))
+
+            connection.set_schema_to_public()
+            assert _result(worker, deadline_reminders_all.apply_async(queue=QUEUE)) >= 2
+            # Nobody is named for an appointment: overdue → the curators; 40 days late → the directors too.
+            wanted = {(u, prefix + "overdue") for u in curators} | {(u, prefix + "director") for u in directors}
+            assert curators and directors
+            limit = time.monotonic() + 60
+            while created() != wanted:
+                if time.monotonic() > limit:
+                    log = Path(worker.log_path).read_text()[-3000:]
+                    pytest.fail(f"reminders not created: {created()!r}; log:\n{log}")
+                time.sleep(0.3)
+
+            connection.set_tenant(school_b)
+            assert not Notification.objects.filter(key__startswith="remind:appointment:").exists()
+
+            # Sent again (the whole fan-out and the organization's task itself): nothing new.
+            connection.set_schema_to_public()
+            _result(worker, deadline_reminders_all.apply_async(queue=QUEUE))
+            with schema_context(school_a.schema_name):
+                assert _result(worker, deadline_reminders.apply_async(queue=QUEUE)) == 0
+            time.sleep(1)
+            assert created() == wanted
+        finally:
+            connection.set_tenant(school_a)
+            Notification.objects.filter(key__startswith=prefix).delete()
+            MenteeEntry.objects.filter(pk=entry.pk).delete()
+            Staff.objects.filter(pk=staff.pk).delete()
+            connection.set_schema_to_public()
+
+
+def test_every_scheduled_task_is_registered_in_a_fresh_worker_process():
+    """What a worker imports on start (autodiscovery + `include`) registers every beat task."""
+    script = (
+        "import django; django.setup(); "
+        "from nastavnik.celery import app; app.loader.import_default_modules(); "
+        "print('\\n'.join(sorted(app.tasks)))"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="nastavnik.settings")
+    output = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - set(output) == set()

@@ -17,4 +17,6 @@ urlpatterns = [
     path("news/", include("institutional.api.news")),
     path("reports/", include("institutional.api.reports")),
     path("annual-report/", include("institutional.api.annual_report")),
+    path("cabinet/", include("institutional.api.cabinets")),
+    path("deadlines/", include("institutional.api.deadlines")),
 ]

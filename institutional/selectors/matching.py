@@ -158,6 +158,18 @@ def own_preferences(*, matching_round: MatchingRound, staff) -> list[MatchPrefer
     )
 
 
+def matching_invitations(staff) -> list[MatchPreference]:
+    """The person's rows in rounds still collecting preferences: where «Мой кабинет» asks them to rank."""
+    if staff is None:
+        return []
+    return list(
+        MatchPreference.objects.filter(round__status=MatchingRound.Status.OPEN)
+        .filter(Q(mentee__staff=staff) | Q(mentor__staff=staff))
+        .select_related("round")
+        .order_by("round__created_at", "pk")
+    )
+
+
 def access_preference(*, request, matching_round: MatchingRound, preference_id: int, may_enter_for_others: bool):
     """A participant's row: managers may open anyone's; a participant only their own; else 404."""
     from institutional.access import own_staff

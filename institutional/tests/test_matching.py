@@ -307,3 +307,17 @@ def test_a_mentee_takes_part_in_one_undecided_round_at_a_time(world, objects):
     second = services.round_create(actor=None, title="Для пришедших позже")
     in_second = MatchPreference.objects.filter(round=second, mentee__isnull=False).values_list("mentee", flat=True)
     assert list(in_second) == [latecomer.pk]
+
+
+def test_my_cabinet_invites_a_participant_to_state_preferences(world, client_on, objects):
+    host = world.host(world.school_a)
+    page = client_on(host, world.teacher_a).get("/org/banks/me/")
+    assert page.status_code == 200
+    link = f"/org/matching/rounds/{objects.round_id}/preferences/{objects.own_preference_id}/"
+    assert link in page.content.decode()
+    connection.set_tenant(world.school_a)
+    MatchingRound.objects.filter(pk=objects.round_id).update(status=MatchingRound.Status.SENT)
+    connection.set_schema_to_public()
+    assert link not in client_on(host, world.teacher_a).get("/org/banks/me/").content.decode()
+    # Someone else in the organization is not invited.
+    assert "matching-invitations" not in client_on(host, world.psychologist_a).get("/org/banks/me/").content.decode()

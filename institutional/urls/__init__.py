@@ -21,4 +21,6 @@ urlpatterns = [
     path("programs/", include("institutional.urls.programs")),
     path("news/", include("institutional.urls.news")),
     path("reports/", include("institutional.urls.reports")),
+    path("cabinet/", include("institutional.urls.cabinets")),
+    path("deadlines/", include("institutional.urls.deadlines")),
 ]

@@ -1,4 +1,5 @@
-"""The teacher's own cabinet (tenant schema): their bank entries and their consents, nobody else's.
+"""The teacher's own cabinet (tenant schema): their pairs as a mentor or a mentee, their bank entries
+and their consents, nobody else's.
 
 Every object here is fetched with `own_only=True`, so another person's id is "not found" even for
 the curator (who manages others' records on the bank pages instead).
@@ -15,7 +16,9 @@ from institutional.forms.banks import MenteeOwnForm, MentorOwnForm
 from institutional.forms.consents import ConsentWithdrawForm
 from institutional.models import ConsentKind, MenteeEntry, MentorEntry
 from institutional.selectors import banks as selectors
+from institutional.selectors.cabinets import cabinet_for
 from institutional.selectors.consents import consents_visible, has_signed_consent
+from institutional.selectors.matching import matching_invitations
 from institutional.services import banks as services
 from institutional.views.banks import _try
 
@@ -31,6 +34,8 @@ def me(request):
             consents=consents_visible(request, own_only=True),
             has_publication_consent=has_signed_consent(kind=ConsentKind.PUBLICATION, staff=staff),
             withdraw_form=ConsentWithdrawForm(),
+            cabinet=cabinet_for(staff, request=request),
+            matching_invitations=matching_invitations(staff),
         )
     return render(request, "institutional/me.html", context)
 

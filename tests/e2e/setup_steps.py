@@ -391,3 +391,32 @@ def download(page: Page, trigger: Locator) -> tuple[str, bytes]:
     if failure:
         raise AssertionError(f"download of {file.url} failed: {failure}")
     return file.suggested_filename, Path(file.path()).read_bytes()
+
+
+# --- helpers for test_pairs_programs (another school: the demo gymnasium at «banks ready») ----------
+
+
+@contextmanager
+def signed_in_at(browser: Browser, platform, code: str, email: str, shot: Shot) -> Iterator[Page]:
+    """Like `signed_in`, on the host of organization `code`."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(platform.url(code, "/accounts/login/"))
+        sign_in_as(page, email)
+        expect(page).to_have_url(platform.url(code, "/"))
+        expect(page.get_by_test_id("user-menu")).to_be_visible()
+        yield page
+    except BaseException:
+        shot(page, f"FAILED-{email.split('@')[0]}")
+        raise
+    finally:
+        context.close()
+
+
+def signed_in_name(page: Page) -> str:
+    """«Фамилия Имя Отчество» of the person signed in on `page` (from the user menu)."""
+    menu_item = page.get_by_test_id("user-menu").locator(".dropdown-item-text").first
+    email = menu_item.locator("small").text_content() or ""
+    return (menu_item.text_content() or "").replace(email, "").strip()

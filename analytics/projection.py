@@ -14,7 +14,10 @@ every organization.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -280,11 +283,14 @@ def _satisfaction_rows() -> list[dict]:
 # --- writing the public rows --------------------------------------------------------------------
 
 
-def store_facts(organization_id: int, facts: Facts) -> None:
-    """Replace everything the organization published with `facts`, in one transaction."""
+def store_facts(organization_id: int, facts: Facts, *, computed_at=None) -> None:
+    """Replace everything the organization published with `facts`, in one transaction.
+
+    `computed_at` is when the recomputation began (its data include every write committed before).
+    """
     with transaction.atomic():
         OrganizationFacts.objects.update_or_create(
-            organization_id=organization_id, defaults={**facts.summary, "computed_at": timezone.now()}
+            organization_id=organization_id, defaults={**facts.summary, "computed_at": computed_at or timezone.now()}
         )
         OrganizationFacts.objects.select_for_update().get(organization_id=organization_id)
         for name, (model, _fields) in ROW_TABLES.items():
@@ -307,11 +313,29 @@ def stored_facts(organization_id: int) -> Facts | None:
     )
 
 
+def refresh_current_organization(organization_id: int, *, requested_at: float | None = None) -> bool:
+    """Recompute and store the current organization's projection (in its schema).
+
+    `requested_at` (a POSIX time, taken after the commit that asked for it) lets a backlog of requests
+    coalesce: when a recomputation that began after that moment is already stored, it included the
+    write, and nothing is done. Returns whether it recomputed.
+    """
+    tenant = connection.tenant
+    if requested_at is not None:
+        stored = (
+            OrganizationFacts.objects.filter(organization_id=tenant.pk).values_list("computed_at", flat=True).first()
+        )
+        if stored is not None and stored.timestamp() > requested_at:
+            return False
+    began = timezone.now()
+    store_facts(organization_id, compute_facts(), computed_at=began)
+    return True
+
+
 def refresh_organization(organization) -> None:
     """Recompute and store what `organization` publishes (from any schema)."""
     with schema_context(organization.schema_name):
-        facts = compute_facts()
-        store_facts(organization.pk, facts)
+        refresh_current_organization(organization.pk)
 
 
 def verify_organization(organization) -> list[str]:
@@ -340,6 +364,26 @@ def verify_organization(organization) -> list[str]:
 # --- triggering -----------------------------------------------------------------------------------
 
 
+# Inside `refreshes_deferred()`: the schemas written to, refreshed once when the block ends.
+_DEFERRED: ContextVar[set[str] | None] = ContextVar("projection_refreshes_deferred", default=None)
+
+
+@contextmanager
+def refreshes_deferred():
+    """For bulk work (seeding, imports run as commands): no refresh per transaction; each organization
+    written to is recomputed once, synchronously, when the block ends."""
+    from tenants.models import Organization
+
+    token = _DEFERRED.set(set())
+    try:
+        yield
+        schemas = _DEFERRED.get()
+    finally:
+        _DEFERRED.reset(token)
+    for organization in Organization.objects.filter(schema_name__in=sorted(schemas)):
+        refresh_organization(organization)
+
+
 def mark_dirty() -> None:
     """After the current transaction commits, refresh the current organization's projection.
 
@@ -349,6 +393,10 @@ def mark_dirty() -> None:
     schema = connection.schema_name
     if schema == get_public_schema_name() or getattr(connection, "tenant", None) is None:
         return
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.add(schema)
+        return
     for _savepoints, callback, *_rest in connection.run_on_commit:
         if getattr(callback, "projection_schema", None) == schema:
             return
@@ -357,7 +405,7 @@ def mark_dirty() -> None:
         from analytics.tasks import refresh_organization_facts
 
         with schema_context(schema):
-            refresh_organization_facts.delay()
+            refresh_organization_facts.delay(requested_at=time.time())
 
     send.projection_schema = schema
     transaction.on_commit(send)

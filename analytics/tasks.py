@@ -15,14 +15,14 @@ from nastavnik.tasks import send_to_every_organization
 
 
 @shared_task(name="analytics.refresh_organization_facts")
-def refresh_organization_facts() -> bool:
-    from analytics.projection import compute_facts, store_facts
+def refresh_organization_facts(requested_at: float | None = None) -> bool:
+    """Recompute this organization's projection unless one begun after `requested_at` is stored."""
+    from analytics.projection import refresh_current_organization
 
     tenant = getattr(connection, "tenant", None)
     if tenant is None or connection.schema_name == get_public_schema_name():
         return False
-    store_facts(tenant.pk, compute_facts())
-    return True
+    return refresh_current_organization(tenant.pk, requested_at=requested_at)
 
 
 @shared_task(name="analytics.reconcile_all")

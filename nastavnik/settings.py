@@ -290,6 +290,8 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled; the default (1 s) takes at most one message a second.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{BROKER_DIR / 'results'}"
 CELERY_TASK_ACKS_LATE = True

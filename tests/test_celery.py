@@ -225,3 +225,29 @@ def test_every_scheduled_task_is_registered_in_a_fresh_worker_process():
     ).stdout.split()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled - set(output) == set()
+
+
+def test_the_worker_refreshes_an_organizations_projection_and_coalesces_requests(worker, django_db_blocker):
+    from analytics.models import OrganizationFacts
+    from analytics.tasks import refresh_organization_facts
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        school_b = Organization.objects.get(code="t-school-b")
+        OrganizationFacts.objects.filter(organization=school_b).delete()
+        try:
+            asked = time.time()
+            with schema_context(school_b.schema_name):
+                assert _result(
+                    worker, refresh_organization_facts.apply_async(kwargs={"requested_at": asked}, queue=QUEUE)
+                )
+                # A request older than the stored recomputation is answered without recomputing.
+                assert not _result(
+                    worker, refresh_organization_facts.apply_async(kwargs={"requested_at": asked}, queue=QUEUE)
+                )
+            connection.set_schema_to_public()
+            facts = OrganizationFacts.objects.get(organization=school_b)
+            assert facts.computed_at.timestamp() > asked
+        finally:
+            connection.set_schema_to_public()
+            OrganizationFacts.objects.filter(organization=school_b).delete()

@@ -174,3 +174,34 @@ def test_a_write_schedules_one_refresh_after_commit_and_none_on_rollback(
         approved_pair()
         raise RuntimeError("откат")
     assert not [c for c in callbacks if getattr(c, "projection_schema", None)]
+
+
+def test_a_backlog_of_refresh_requests_coalesces(world, history):
+    import time
+
+    from analytics.projection import refresh_current_organization
+
+    asked = time.time()
+    connection.set_tenant(world.school_a)
+    assert refresh_current_organization(world.school_a.pk, requested_at=asked) is True  # nothing stored yet
+    computed = OrganizationFacts.objects.get(organization_id=world.school_a.pk).computed_at
+    assert (
+        refresh_current_organization(world.school_a.pk, requested_at=asked) is False
+    )  # began after the request: skipped
+    assert OrganizationFacts.objects.get(organization_id=world.school_a.pk).computed_at == computed
+    assert refresh_current_organization(world.school_a.pk, requested_at=time.time() + 1) is True  # a newer write
+
+
+def test_bulk_work_refreshes_each_organization_once_at_the_end(world, in_school_a, django_capture_on_commit_callbacks):
+    from analytics.projection import refreshes_deferred
+
+    with django_capture_on_commit_callbacks() as callbacks, refreshes_deferred():
+        with transaction.atomic():
+            approved_pair()
+        with transaction.atomic():
+            approved_pair()
+        connection.set_tenant(world.school_a)
+    assert not [c for c in callbacks if getattr(c, "projection_schema", None)]
+    connection.set_schema_to_public()
+    assert PairFact.objects.filter(organization_id=world.school_a.pk).count() == 2
+    assert verify_organization(world.school_a) == []

@@ -76,6 +76,11 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def interaction_format_labels(self) -> list[str]:
+        labels = dict(InteractionFormat.choices)
+        return [labels.get(code, code) for code in self.interaction_formats]
+
 
 class ProgramActivity(models.Model):
     """A line of the program's plan: an activity with its date and completion mark."""

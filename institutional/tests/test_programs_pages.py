@@ -106,6 +106,8 @@ def test_page_flow_submit_return_confirm(world, client_on, objects):
     connection.set_schema_to_public()
     page = mentor.get(f"/org/programs/{program.pk}/")
     assert "Уточните задачи" in page.content.decode()
+    assert "Консультации, Взаимопосещение занятий" in page.content.decode()
+    assert "lesson_visit" not in page.content.decode()
     mentor.post(f"/org/programs/{program.pk}/submit/")
     assert mentee.post(f"/org/programs/{program.pk}/confirm/").status_code == 302
     connection.set_tenant(world.school_a)

@@ -231,7 +231,7 @@ def platform_server(e2e_database_url: str, pytestconfig: pytest.Config) -> Itera
             ],
         )
         platform.start(
-            "worker", [str(BIN / "celery"), "-A", "nastavnik", "worker", "-l", "warning", "--concurrency", "1"]
+            "worker", [str(BIN / "celery"), "-A", "nastavnik", "worker", "-l", "info", "--concurrency", "1"]
         )
         platform.wait_ready()
         yield platform

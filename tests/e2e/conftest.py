@@ -230,9 +230,7 @@ def platform_server(e2e_database_url: str, pytestconfig: pytest.Config) -> Itera
                 "5",
             ],
         )
-        platform.start(
-            "worker", [str(BIN / "celery"), "-A", "nastavnik", "worker", "-l", "info", "--concurrency", "1"]
-        )
+        platform.start("worker", [str(BIN / "celery"), "-A", "nastavnik", "worker", "-l", "info", "--concurrency", "1"])
         platform.wait_ready()
         yield platform
     finally:

@@ -92,12 +92,10 @@ class Mean:
         return Mean(self.total + other.total, self.count + other.count)
 
 
-@dataclass
-class OrganizationKpi:
-    """Every indicator's inputs for one organization in one period."""
+@dataclass(kw_only=True)
+class _Indicators:
+    """The inputs that add up the same way for one organization and for a set of them."""
 
-    organization_id: int
-    k1_missing: list[str] = field(default_factory=list)
     k2_engaged: Ratio = Ratio(0, 0)
     k3_young_with_mentor: Ratio = Ratio(0, 0)
     k4_by_form: Counter = field(default_factory=Counter)
@@ -113,44 +111,35 @@ class OrganizationKpi:
     k7_mentees: Mean = Mean(Decimal(0), 0)
     k8_loads: Counter = field(default_factory=Counter)
     k8_over_cap: int = 0
-    k9_published: bool = False
     k11_stages: dict[int, list[int]] = field(default_factory=dict)  # position → [activities, done, overdue]
     k12_retained: Ratio = Ratio(0, 0)
-    facts_as_of: date | None = None
-
-    @property
-    def k1_implements(self) -> bool:
-        return not self.k1_missing
 
     @property
     def k6_total(self) -> int:
         return sum(self.k6_overdue.values())
 
 
-@dataclass
-class AggregateKpi:
+@dataclass(kw_only=True)
+class OrganizationKpi(_Indicators):
+    """Every indicator's inputs for one organization in one period."""
+
+    organization_id: int
+    k1_missing: list[str] = field(default_factory=list)
+    k9_published: bool = False
+    facts_as_of: date | None = None
+
+    @property
+    def k1_implements(self) -> bool:
+        return not self.k1_missing
+
+
+@dataclass(kw_only=True)
+class AggregateKpi(_Indicators):
     """Indicators of a set of organizations (a municipality, the region)."""
 
     organizations: int = 0
     k1_implementing: Ratio = Ratio(0, 0)
-    k2_engaged: Ratio = Ratio(0, 0)
-    k3_young_with_mentor: Ratio = Ratio(0, 0)
-    k4_by_form: Counter = field(default_factory=Counter)
-    k4_by_kind: Counter = field(default_factory=Counter)
-    k4_network: int = 0
-    k4_local: int = 0
-    k5_active: int = 0
-    k5_completed: int = 0
-    k5_ended_early: Counter = field(default_factory=Counter)
-    k5_extended: int = 0
-    k6_overdue: Counter = field(default_factory=Counter)
-    k7_mentors: Mean = Mean(Decimal(0), 0)
-    k7_mentees: Mean = Mean(Decimal(0), 0)
-    k8_loads: Counter = field(default_factory=Counter)
-    k8_over_cap: int = 0
     k9_published: Ratio = Ratio(0, 0)
-    k11_stages: dict[int, list[int]] = field(default_factory=dict)
-    k12_retained: Ratio = Ratio(0, 0)
 
 
 def _overlapping(period: Period, start: str, end: str) -> Q:

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from institutional.access import OVERSEERS, has_any_role, own_staff
 from institutional.dates import organization_today
@@ -38,8 +37,9 @@ from institutional.models import (
     RoadmapActivity,
 )
 from institutional.selectors.banks import appointment_deadline
+from institutional.selectors.programs import draft_due_on
 from institutional.selectors.regulation import rules_in_force
-from institutional.selectors.reports import ENDED_STATUSES
+from institutional.selectors.reports import ENDED_STATUSES, report_due_on, was_in_at_end
 from institutional.selectors.roadmap import OPEN_STATUSES
 
 APPOINTMENT, PROGRAM, REPORT, ROADMAP = "appointment", "program", "report", "roadmap"
@@ -131,17 +131,6 @@ def _current_participants(pair: Pair) -> list[PairMentee]:
     return sorted((p for p in pair.participants.all() if p.left_on is None), key=lambda p: p.pk)
 
 
-def _pair_draft_due_on(pair: Pair, rules) -> date:
-    """Same rule as `selectors.programs.draft_due_on`, with the regulation read once by the caller."""
-    if pair.approved_at is not None:
-        approved = timezone.localtime(pair.approved_at).date()
-    elif pair.order_id:
-        approved = pair.order.date
-    else:
-        approved = organization_today()
-    return approved + timedelta(days=rules.program_draft_days)
-
-
 def _program_deadlines(today: date, rules) -> list[Deadline]:
     pairs = (
         Pair.objects.filter(status__in=ACTIVE_PAIR_STATUSES)
@@ -165,7 +154,7 @@ def _program_deadlines(today: date, rules) -> list[Deadline]:
             continue
         label = pair_label(pair, _current_participants(pair))
         if program is None:
-            key, due_on = f"program:pair:{pair.pk}", _pair_draft_due_on(pair, rules)
+            key, due_on = f"program:pair:{pair.pk}", draft_due_on(pair, rules)
             url = _url("program_pair", "/org/programs/", pair_id=pair.pk)
         else:
             key, due_on = f"program:{program.pk}", program.draft_due_on
@@ -198,9 +187,8 @@ def _report_deadlines(today: date, rules) -> list[Deadline]:
     )
     deadlines = []
     for pair in pairs:
-        due_on = pair.ended_on + timedelta(days=rules.report_days)
-        # The mentees who were in the pair when it ended (selectors.reports.final_participants).
-        participants = [p for p in pair.participants.all() if p.left_on is None or p.left_on >= pair.ended_on]
+        due_on = report_due_on(pair, rules)
+        participants = [p for p in pair.participants.all() if was_in_at_end(p, pair)]
         label = pair_label(pair, participants)
         reports = list(pair.final_reports.all())
         url = _url("report_submit", "/org/reports/", pair_id=pair.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from institutional.models import Order
@@ -11,7 +11,8 @@ from institutional.models import Order
 def order_list(*, kind: str = "") -> QuerySet[Order]:
     orders = Order.objects.all()
     if kind:
-        orders = orders.filter(kind=kind)
+        # An order may carry several decisions (content["items"]): it is found under each of their kinds.
+        orders = orders.filter(Q(kind=kind) | Q(content__items__contains=[{"kind": kind}]))
     return orders
 
 

@@ -82,8 +82,11 @@ def access_change(*, request, change_id: int) -> ProgramChange:
     return change
 
 
-def draft_due_on(pair: Pair):
-    """The mentor drafts the program within program_draft_days of the pair's approval."""
+def draft_due_on(pair: Pair, rules=None):
+    """The mentor drafts the program within program_draft_days of the pair's approval.
+
+    `rules` (the regulation's, `rules_in_force()`) may be passed by a caller that handles many pairs.
+    """
     from datetime import timedelta
 
     if pair.approved_at is not None:
@@ -92,7 +95,7 @@ def draft_due_on(pair: Pair):
         approved = pair.order.date
     else:
         approved = organization_today()
-    return approved + timedelta(days=rules_in_force().program_draft_days)
+    return approved + timedelta(days=(rules or rules_in_force()).program_draft_days)
 
 
 def is_overdue(program: Program, today=None) -> bool:

@@ -22,11 +22,16 @@ ENDED_STATUSES = (Pair.Status.COMPLETED, Pair.Status.ENDED_EARLY)
 SUBMITTED, MISSING, OVERDUE = "submitted", "missing", "overdue"
 
 
-def report_due_on(pair: Pair) -> date | None:
+def report_due_on(pair: Pair, rules=None) -> date | None:
     """Reports are due report_days (regulation) after the pair actually ended."""
     if pair.ended_on is None:
         return None
-    return pair.ended_on + timedelta(days=rules_in_force().report_days)
+    return pair.ended_on + timedelta(days=(rules or rules_in_force()).report_days)
+
+
+def was_in_at_end(participant: PairMentee, pair: Pair) -> bool:
+    """Whether the mentee was still in the pair (group) when it ended: one report is expected from each."""
+    return participant.left_on is None or (pair.ended_on is not None and participant.left_on >= pair.ended_on)
 
 
 def report_state(report: FinalReport | None, due_on: date | None, today: date | None = None) -> str:

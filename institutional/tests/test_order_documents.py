@@ -214,6 +214,10 @@ def test_the_regulation_and_the_roadmap_approved_by_one_order_are_merged(in_scho
     assert "4. Утвердить дорожную карту" in text
     assert "7. Контроль за исполнением настоящего приказа оставляю за собой." in text
     assert "Приложение к приказу от 03.02.2026 № 7-о" in text
+    from institutional.selectors.orders import order_list
+
+    assert list(order_list(kind=Order.Kind.ROADMAP_APPROVAL)) == [order]
+    assert list(order_list(kind=Order.Kind.CURATOR_APPOINTMENT)) == []
 
 
 def test_an_order_number_of_a_pairs_approval_is_refused_and_nothing_is_written(in_school_a, world):

@@ -157,3 +157,138 @@ class RoadmapStageFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.academic_year}: {self.position}. {self.title}"
+
+
+class KpiSnapshot(models.Model):
+    """The headline indicators of an organization of any level on one day: the points of a trend.
+
+    Taken daily for the region, each municipality and each educational organization
+    (`analytics.snapshots`); `values` holds numerators and denominators, never percentages alone.
+    """
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    taken_on = models.DateField("дата")
+    academic_year = models.PositiveSmallIntegerField("учебный год (год начала)")
+    values = models.JSONField("показатели", default=dict)
+
+    class Meta:
+        verbose_name = "снимок показателей"
+        verbose_name_plural = "снимки показателей"
+        ordering = ["organization_id", "taken_on"]
+        constraints = [models.UniqueConstraint(fields=["organization", "taken_on"], name="kpi_snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} на {self.taken_on:%d.%m.%Y}"
+
+
+class MonitoringCampaign(models.Model):
+    """The region's annual monitoring: a window in which every organization reviews and submits its figures."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Идёт"
+        CLOSED = "closed", "Завершена"
+
+    region = models.ForeignKey(
+        "tenants.Organization", verbose_name="регион", on_delete=models.CASCADE, related_name="monitoring_campaigns"
+    )
+    title = models.CharField("название", max_length=300)
+    academic_year = models.PositiveSmallIntegerField("учебный год (год начала)")
+    opens_on = models.DateField("начало приёма")
+    closes_on = models.DateField("окончание приёма")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("создана", default=timezone.now)
+    closed_at = models.DateTimeField("закрыта", null=True, blank=True)
+    closed_by = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "мониторинговая кампания"
+        verbose_name_plural = "мониторинговые кампании"
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="campaign_window_ordered",
+                violation_error_message="Окончание приёма не может быть раньше его начала.",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(status="open"),
+                name="campaign_one_open_per_region",
+                violation_error_message="В регионе уже идёт мониторинговая кампания.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignSubmission(models.Model):
+    """An organization's figures in a campaign: as its curator submitted them, or as they were at closing."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Сдано"
+        MISSING = "missing", "Не сдано (зафиксировано при закрытии)"
+
+    campaign = models.ForeignKey(MonitoringCampaign, on_delete=models.CASCADE, related_name="submissions")
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    # The municipality (or the region for regional subordination) at the time of the submission.
+    parent = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices)
+    # analytics.rows.organization_row() of the organization at that moment (JSON-safe values).
+    figures = models.JSONField("показатели", default=dict)
+    comment = models.TextField("комментарий куратора", blank=True)
+    submitted_at = models.DateTimeField("сдано", default=timezone.now)
+    submitted_by = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "сведения организации в мониторинге"
+        verbose_name_plural = "сведения организаций в мониторинге"
+        ordering = ["campaign_id", "organization_id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_submission_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organization_id}: {self.status}"
+
+
+class ExportJob(models.Model):
+    """A statistical export built in the background (region-wide ones), kept for download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "В очереди"
+        RUNNING = "running", "Выполняется"
+        DONE = "done", "Готово"
+        FAILED = "failed", "Ошибка"
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    # Whose data: the region, a municipality or an organization (the export covers what is under it).
+    scope = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey("tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    format = models.CharField("формат", max_length=4, choices=Format.choices, default=Format.XLSX)
+    period_start = models.DateField("период с")
+    period_end = models.DateField("период по")
+    # Set for the frozen export of a closed campaign (figures exactly as submitted).
+    campaign = models.ForeignKey(MonitoringCampaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("всего шагов", default=0)
+    processed = models.PositiveIntegerField("выполнено шагов", default=0)
+    file_name = models.CharField("имя файла", max_length=200, blank=True)
+    content = models.BinaryField("файл", null=True, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_at = models.DateTimeField("создано", default=timezone.now)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "выгрузка"
+        verbose_name_plural = "выгрузки"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"выгрузка {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0

@@ -231,7 +231,7 @@ def worker() -> None:
             ),
         )
         connection.set_tenant(school)
-        rng = random.Random(4)  # noqa: S311 -- deterministic data, not a secret
+        rng = random.Random(4)
         _fill(rng)
         mentees = list(selectors.waiting_mentees())
         rows = selectors.suggestions_for(mentees=mentees)
@@ -245,7 +245,7 @@ def worker() -> None:
         _naive_suggestions(mentees[:NAIVE_MENTEES])
         results["naive suggestions ms"] = (time.perf_counter() - started) * 1000
 
-        mentee_prefs, mentor_prefs, capacity = assignment_instance(random.Random(60))  # noqa: S311
+        mentee_prefs, mentor_prefs, capacity = assignment_instance(random.Random(60))
         result = stable_assignment(mentee_prefs, mentor_prefs, capacity)
         assert not assignment_problems(result, mentee_prefs, mentor_prefs, capacity)
         assert not blocking_pairs(result, mentee_prefs, mentor_prefs, capacity)

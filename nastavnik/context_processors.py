@@ -1,5 +1,6 @@
 """Template context shared by every page: the current organization and the user's memberships."""
 
+from analytics.access import can_monitor
 from institutional.access import OVERSEERS
 from institutional.models import Notification
 from tenants.models import Role
@@ -20,6 +21,7 @@ def platform(request):
         "current_roles": roles,
         "current_roles_display": sorted(Role(role).label for role in roles),
         "is_overseer": bool(set(roles) & OVERSEERS),
+        "can_monitor": can_monitor(request),
         "unread_notifications": unread,
         "user_memberships": memberships,
     }

@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.reconcile_all",
         "schedule": crontab(hour=5, minute=0),
     },
+    # The day's point of every KPI trend (region, municipalities, organizations), after the reconciliation.
+    "kpi-snapshots": {
+        "task": "analytics.take_snapshots_all",
+        "schedule": crontab(hour=5, minute=40),
+    },
     # Reminds curators whose list of teachers who need mentoring is over a year old (once a year).
     "staff-list-review-remind-all": {
         "task": "institutional.staff_list_review_remind_all",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("annual-report/", include("institutional.api.annual_report")),
     path("cabinet/", include("institutional.api.cabinets")),
     path("deadlines/", include("institutional.api.deadlines")),
+    path("monitoring/", include("institutional.api.monitoring")),
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("reports/", include("institutional.urls.reports")),
     path("cabinet/", include("institutional.urls.cabinets")),
     path("deadlines/", include("institutional.urls.deadlines")),
+    path("monitoring/", include("institutional.urls.monitoring")),
 ]

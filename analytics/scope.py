@@ -1,0 +1,75 @@
+"""Which educational organizations a region, a municipality or an organization answers for (public schema).
+
+A region's organizations are those under its municipalities and those of regional subordination
+(a ЦНППМ, a regional college); a municipality's are its own children; an organization answers for
+itself. Only active organizations of the "organization" level count in the indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from analytics.kpi import OrganizationKpi, Period, organization_kpis
+from tenants.models import Level, Organization
+
+
+@dataclass(frozen=True)
+class OrganizationRef:
+    """What the regional and municipal pages show of an organization besides its numbers."""
+
+    id: int
+    code: str
+    short_name: str
+    full_name: str
+    kind: str
+    kind_label: str
+    # The municipality, or the region itself for regional subordination.
+    parent_id: int
+    parent_name: str
+
+
+def organizations_under(scope: Organization) -> list[OrganizationRef]:
+    """The active educational organizations the scope answers for, by parent then name."""
+    queryset = Organization.objects.filter(level=Level.ORGANIZATION, is_active=True).select_related("parent")
+    if scope.level == Level.REGION:
+        queryset = queryset.filter(Q(parent=scope) | Q(parent__parent=scope))
+    elif scope.level == Level.MUNICIPALITY:
+        queryset = queryset.filter(parent=scope)
+    else:
+        queryset = queryset.filter(pk=scope.pk)
+    refs = [
+        OrganizationRef(
+            id=org.pk,
+            code=org.code,
+            short_name=org.short_name,
+            full_name=org.full_name,
+            kind=org.kind,
+            kind_label=org.get_kind_display(),
+            parent_id=org.parent_id,
+            parent_name=org.parent.short_name,
+        )
+        for org in queryset
+    ]
+    return sorted(refs, key=lambda ref: (ref.parent_name, ref.short_name))
+
+
+def municipalities_of(region: Organization) -> list[Organization]:
+    """The region's active municipalities, by name."""
+    return list(
+        Organization.objects.filter(level=Level.MUNICIPALITY, parent=region, is_active=True).order_by("short_name")
+    )
+
+
+def scope_kpis(scope: Organization, period: Period) -> tuple[list[OrganizationRef], dict[int, OrganizationKpi]]:
+    """The organizations of the scope and every indicator's inputs for each (a fixed number of queries)."""
+    refs = organizations_under(scope)
+    return refs, organization_kpis([ref.id for ref in refs], period)
+
+
+def is_under(scope: Organization, organization_id: int) -> bool:
+    """Whether an organization (any level) is the scope itself or below it."""
+    if organization_id == scope.pk:
+        return True
+    return Organization.objects.filter(Q(pk=organization_id) & (Q(parent=scope) | Q(parent__parent=scope))).exists()

@@ -1,6 +1,6 @@
 """Monitoring dashboard API of a region's and a municipality's host (mounted under /api/v1/monitoring/).
 
-Public schema only: the same builders as the pages (analytics/views_dashboard.py), so the API and
+Public schema only: the same builders as the pages (analytics/dashboard.py), so the API and
 the pages show the same numbers. Regional and municipal coordinators and regional methodologists
 only; on any other level the endpoints do not exist (404).
 """
@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from analytics import views_dashboard as dashboard
+from analytics import dashboard
 from analytics.access import MONITORING_LEVELS, MONITORS
 from analytics.scope import is_under
 from institutional.dates import organization_today

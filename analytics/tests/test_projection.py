@@ -205,3 +205,28 @@ def test_bulk_work_refreshes_each_organization_once_at_the_end(world, in_school_
     connection.set_schema_to_public()
     assert PairFact.objects.filter(organization_id=world.school_a.pk).count() == 2
     assert verify_organization(world.school_a) == []
+
+
+def test_a_withdrawn_consent_takes_the_mentor_out_of_the_bank_counts_but_keeps_the_days_they_led(world, history):
+    from analytics.kpi import Period, organization_kpis
+    from institutional.models import Consent, ConsentKind
+    from institutional.services.consents import consent_withdraw
+
+    refresh_organization(world.school_a)
+    before = OrganizationFacts.objects.get(organization=world.school_a)
+    mentor = history["replaced"].mentor  # the successor, with signed consents
+    consent = Consent.objects.get(staff=mentor.staff, kind=ConsentKind.PERSONAL_DATA, status=Consent.Status.SIGNED)
+    consent_withdraw(actor=None, consent=consent, withdrawn_on=history["today"])
+    refresh_organization(world.school_a)
+
+    after = OrganizationFacts.objects.get(organization=world.school_a)
+    assert after.mentors_in_bank == before.mentors_in_bank - 1
+    assert sum(after.mentor_loads.values()) == sum(before.mentor_loads.values()) - 1
+    # The days the mentor led the group stay in the participation facts, so K2 still counts them.
+    assert ParticipationFact.objects.filter(
+        organization=world.school_a, staff_id=mentor.staff_id, role="mentor"
+    ).exists()
+    year = Period.academic_year(history["today"].year if history["today"].month >= 9 else history["today"].year - 1)
+    kpi = organization_kpis([world.school_a.pk], year)[world.school_a.pk]
+    assert kpi.k2_engaged.numerator >= 1
+    assert verify_organization(world.school_a) == []

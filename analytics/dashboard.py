@@ -19,7 +19,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.http import Http404
 
-from analytics.kpi import AggregateKpi, Mean, OrganizationKpi, Period, Ratio, lagging, organization_kpis, rollup
+from analytics.kpi import (
+    AggregateKpi,
+    Mean,
+    OrganizationKpi,
+    Period,
+    Ratio,
+    lagging,
+    organization_kpis,
+    rollup,
+    rollup_aggregates,
+)
 from analytics.models import KpiSnapshot, OrganizationFacts, RoadmapStageFact
 from analytics.rows import EARLY_REASONS, K6_KINDS
 from analytics.scope import OrganizationRef, municipalities_of, scope_kpis
@@ -482,7 +492,9 @@ def organization_in_scope(host: Organization, organization_id: int) -> Organizat
     )
 
 
-def organization_entry(ref: OrganizationRef, kpi: OrganizationKpi, reasons: list[str]) -> dict:
+def organization_entry(
+    ref: OrganizationRef, kpi: OrganizationKpi, reasons: list[str], *, with_indicators: bool = True
+) -> dict:
     return {
         "id": ref.id,
         "code": ref.code,
@@ -492,20 +504,28 @@ def organization_entry(ref: OrganizationRef, kpi: OrganizationKpi, reasons: list
         "parent_id": ref.parent_id,
         "parent_name": ref.parent_name,
         "facts_as_of": kpi.facts_as_of,
-        "indicators": indicators(kpi),
+        "indicators": indicators(kpi) if with_indicators else None,
         "lagging_reasons": reasons,
     }
 
 
-def scope_overview(scope: Organization, period: Period) -> dict:
+def scope_overview(scope: Organization, period: Period, *, every_organization: bool = True) -> dict:
     """A region's or a municipality's indicators, its table rows and its organizations (fixed queries).
 
     A region's rows are its municipalities plus «Региональное подчинение»; a municipality's rows
-    are its organizations.
+    are its organizations. `every_organization=False` (the region's page) lists, of a region's
+    organizations, only those that lag or are of regional subordination, without their indicators.
     """
     refs, kpis = scope_kpis(scope, period)
     reasons = lagging(kpis)
-    organizations = [organization_entry(ref, kpis[ref.id], reasons.get(ref.id, [])) for ref in refs]
+    if every_organization or scope.level != Level.REGION:
+        organizations = [organization_entry(ref, kpis[ref.id], reasons.get(ref.id, [])) for ref in refs]
+    else:
+        organizations = [
+            organization_entry(ref, kpis[ref.id], reasons.get(ref.id, []), with_indicators=False)
+            for ref in refs
+            if ref.id in reasons or ref.parent_id == scope.pk
+        ]
     if scope.level == Level.REGION:
         by_parent: dict[int, list[OrganizationKpi]] = defaultdict(list)
         for ref in refs:
@@ -514,8 +534,9 @@ def scope_overview(scope: Organization, period: Period) -> dict:
         # A municipality closed while its organizations still work keeps its row: the rows add up to the total.
         names.update({ref.parent_id: ref.parent_name for ref in refs if ref.parent_id not in names})
         names.pop(scope.pk, None)
+        parts = {pk: rollup(by_parent.get(pk, [])) for pk in [*names, scope.pk]}
         rows = [
-            {"id": pk, "kind": "municipality", "name": name, "indicators": indicators(rollup(by_parent.get(pk, [])))}
+            {"id": pk, "kind": "municipality", "name": name, "indicators": indicators(parts[pk])}
             for pk, name in names.items()
         ]
         rows.append(
@@ -523,16 +544,18 @@ def scope_overview(scope: Organization, period: Period) -> dict:
                 "id": scope.pk,
                 "kind": REGIONAL_ROW,
                 "name": REGIONAL_ROW_NAME,
-                "indicators": indicators(rollup(by_parent.get(scope.pk, []))),
+                "indicators": indicators(parts[scope.pk]),
             }
         )
+        total = rollup_aggregates(parts.values())  # the rows add up to the region
     else:
         rows = [
             {"id": entry["id"], "kind": "organization", "name": entry["short_name"], "indicators": entry["indicators"]}
             for entry in organizations
         ]
+        total = rollup(kpis.values())
     return {
-        "indicators": indicators(rollup(kpis.values())),
+        "indicators": indicators(total),
         "rows": rows,
         "organizations": organizations,
     }

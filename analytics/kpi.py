@@ -19,11 +19,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 
 from analytics.models import (
     OrganizationFacts,
+    OrganizationYearKpi,
     PairFact,
     ParticipationFact,
     RoadmapStageFact,
@@ -41,6 +42,7 @@ K1_REASONS = {
     "curator": "не назначен куратор",
     "pairs": "нет ни одной утверждённой пары или группы, действующей в периоде",
 }
+K1_CODES = {reason: code for code, reason in K1_REASONS.items()}
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Period:
     @classmethod
     def academic_year(cls, start_year: int) -> Period:
         return cls(date(start_year, 9, 1), date(start_year + 1, 8, 31))
+
+    def as_academic_year(self) -> int | None:
+        """The academic year this period is exactly (1 Sep – 31 Aug), or None."""
+        if self.start.month == 9 and self.start.day == 1 and self == Period.academic_year(self.start.year):
+            return self.start.year
+        return None
 
     @property
     def academic_years(self) -> list[int]:
@@ -146,68 +154,220 @@ def _overlapping(period: Period, start: str, end: str) -> Q:
     return Q(**{f"{start}__lte": period.end, f"{end}__gte": period.start})
 
 
+def _ids_in(ids: list[int]) -> RawSQL:
+    """The organizations as ONE array parameter: `organization_id__in=_ids_in(ids)`.
+
+    A plain list would put one placeholder per organization into every query (2,500 of them for a
+    region), which costs more to build and send than the query takes to run.
+    """
+    return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+
+
+# Bumped whenever a formula below changes: stored per-year rows of older formulas are then ignored.
+FORMULAS_VERSION = 2
+
+
 def organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[int, OrganizationKpi]:
-    """The inputs of every indicator for each organization, from the projections (a fixed number of queries)."""
+    """The inputs of every indicator for each organization in the period.
+
+    For an academic year, the rows stored with each organization's projection (`OrganizationYearKpi`,
+    computed by `compute_organization_kpis` in the same transaction as the facts) are read: one query
+    for a whole region. Organizations without such a row, and any other period, are computed from the
+    fact tables.
+    """
+    ids = list(organization_ids)
+    year = period.as_academic_year()
+    if year is None or not ids:
+        return compute_organization_kpis(ids, period)
+    stored = OrganizationYearKpi.objects.filter(
+        organization_id__in=_ids_in(ids), academic_year=year, formulas_version=FORMULAS_VERSION
+    ).values_list("organization_id", "values")
+    result = {pk: kpi_from_json(pk, values) for pk, values in stored}
+    missing = [pk for pk in ids if pk not in result]
+    if missing:
+        result.update(compute_organization_kpis(missing, period))
+    return {pk: result[pk] for pk in ids}
+
+
+def kpi_to_json(kpi: OrganizationKpi) -> dict:
+    """An organization's inputs as JSON (the inverse of `kpi_from_json`)."""
+    return {
+        "k1_missing": [K1_CODES[reason] for reason in kpi.k1_missing],
+        "k9_published": kpi.k9_published,
+        "facts_as_of": kpi.facts_as_of.isoformat() if kpi.facts_as_of else None,
+        "k2_engaged": [kpi.k2_engaged.numerator, kpi.k2_engaged.denominator],
+        "k3_young_with_mentor": [kpi.k3_young_with_mentor.numerator, kpi.k3_young_with_mentor.denominator],
+        "k4_by_form": dict(kpi.k4_by_form),
+        "k4_by_kind": dict(kpi.k4_by_kind),
+        "k4_network": kpi.k4_network,
+        "k4_local": kpi.k4_local,
+        "k5_active": kpi.k5_active,
+        "k5_completed": kpi.k5_completed,
+        "k5_ended_early": dict(kpi.k5_ended_early),
+        "k5_extended": kpi.k5_extended,
+        "k6_overdue": dict(kpi.k6_overdue),
+        "k7_mentors": [str(kpi.k7_mentors.total), kpi.k7_mentors.count],
+        "k7_mentees": [str(kpi.k7_mentees.total), kpi.k7_mentees.count],
+        "k8_loads": {str(load): count for load, count in kpi.k8_loads.items()},
+        "k8_over_cap": kpi.k8_over_cap,
+        "k11_stages": {str(position): values for position, values in kpi.k11_stages.items()},
+        "k12_retained": [kpi.k12_retained.numerator, kpi.k12_retained.denominator],
+    }
+
+
+def _counter(counts: dict) -> Counter:
+    """A Counter of a plain dict without Counter's per-call type checks (thousands per dashboard)."""
+    counter = Counter()
+    dict.update(counter, counts)
+    return counter
+
+
+def _add(total: Counter, counts: Counter) -> None:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0) + value
+
+
+def _ratio(pair: list) -> Ratio:
+    ratio = object.__new__(Ratio)
+    object.__setattr__(ratio, "numerator", pair[0])
+    object.__setattr__(ratio, "denominator", pair[1])
+    return ratio
+
+
+def kpi_from_json(organization_id: int, data: dict) -> OrganizationKpi:
+    """An organization's inputs from their JSON (built without the dataclass machinery: a region
+    has thousands of them per dashboard)."""
+    kpi = object.__new__(OrganizationKpi)
+    kpi.__dict__.update(
+        organization_id=organization_id,
+        k1_missing=[K1_REASONS[code] for code in data["k1_missing"]],
+        k9_published=data["k9_published"],
+        facts_as_of=date.fromisoformat(data["facts_as_of"]) if data["facts_as_of"] else None,
+        k2_engaged=_ratio(data["k2_engaged"]),
+        k3_young_with_mentor=_ratio(data["k3_young_with_mentor"]),
+        k4_by_form=_counter(data["k4_by_form"]),
+        k4_by_kind=_counter(data["k4_by_kind"]),
+        k4_network=data["k4_network"],
+        k4_local=data["k4_local"],
+        k5_active=data["k5_active"],
+        k5_completed=data["k5_completed"],
+        k5_ended_early=_counter(data["k5_ended_early"]),
+        k5_extended=data["k5_extended"],
+        k6_overdue=_counter(data["k6_overdue"]),
+        k7_mentors=Mean(Decimal(data["k7_mentors"][0]), data["k7_mentors"][1]),
+        k7_mentees=Mean(Decimal(data["k7_mentees"][0]), data["k7_mentees"][1]),
+        k8_loads=_counter({int(load): count for load, count in data["k8_loads"].items()}),
+        k8_over_cap=data["k8_over_cap"],
+        k11_stages={int(position): list(values) for position, values in data["k11_stages"].items()},
+        k12_retained=_ratio(data["k12_retained"]),
+    )
+    return kpi
+
+
+def compute_organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[int, OrganizationKpi]:
+    """The inputs of every indicator for each organization, from the fact tables (a fixed number of queries)."""
     ids = list(organization_ids)
     result = {pk: OrganizationKpi(organization_id=pk) for pk in ids}
     if not ids:
         return result
-    years = period.academic_years
+    years = set(period.academic_years)
+    in_scope = _ids_in(ids)
 
     # Facts rows: K1 (regulation, roadmap, curator), K6, K8, K9.
-    for facts in OrganizationFacts.objects.filter(organization_id__in=ids):
-        kpi = result[facts.organization_id]
-        kpi.facts_as_of = facts.as_of
-        has_regulation = facts.regulation_approved_on is not None and facts.regulation_approved_on <= period.end
-        has_roadmap = bool(set(facts.roadmap_years) & set(years))
+    fact_rows = OrganizationFacts.objects.filter(organization_id__in=in_scope).values_list(
+        "organization_id",
+        "as_of",
+        "regulation_approved_on",
+        "roadmap_years",
+        "curator_since",
+        "overdue_appointments",
+        "overdue_programs",
+        "overdue_reports",
+        "overdue_roadmap_activities",
+        "mentor_loads",
+        "mentors_over_cap",
+    )
+    for (
+        organization_id,
+        as_of,
+        regulation_approved_on,
+        roadmap_years,
+        curator_since,
+        overdue_appointments,
+        overdue_programs,
+        overdue_reports,
+        overdue_roadmap_activities,
+        mentor_loads,
+        mentors_over_cap,
+    ) in fact_rows:
+        kpi = result[organization_id]
+        kpi.facts_as_of = as_of
+        has_regulation = regulation_approved_on is not None and regulation_approved_on <= period.end
+        has_roadmap = bool(set(roadmap_years) & years)
         if not has_regulation:
             kpi.k1_missing.append(K1_REASONS["regulation"])
         if not has_roadmap:
             kpi.k1_missing.append(K1_REASONS["roadmap"])
-        if facts.curator_since is None or facts.curator_since > period.end:
+        if curator_since is None or curator_since > period.end:
             kpi.k1_missing.append(K1_REASONS["curator"])
         kpi.k6_overdue = Counter(
             {
-                "appointment": facts.overdue_appointments,
-                "program": facts.overdue_programs,
-                "report": facts.overdue_reports,
-                "roadmap": facts.overdue_roadmap_activities,
+                "appointment": overdue_appointments,
+                "program": overdue_programs,
+                "report": overdue_reports,
+                "roadmap": overdue_roadmap_activities,
             }
         )
-        kpi.k8_loads = Counter({int(load): count for load, count in facts.mentor_loads.items()})
-        kpi.k8_over_cap = facts.mentors_over_cap
+        kpi.k8_loads = Counter({int(load): count for load, count in mentor_loads.items()})
+        kpi.k8_over_cap = mentors_over_cap
         kpi.k9_published = has_regulation and has_roadmap
     for kpi in result.values():
         if kpi.facts_as_of is None:  # never projected: nothing is known to be in place
             kpi.k1_missing.extend([K1_REASONS["regulation"], K1_REASONS["roadmap"], K1_REASONS["curator"]])
 
-    # Pairs active in the period: K1 (a pair), K4, K5.
-    active_pairs = (
-        PairFact.objects.filter(organization_id__in=ids)
-        .annotate(until=Coalesce("ended_on", "ends_on"))
-        .filter(_overlapping(period, "starts_on", "until"), approved_on__lte=period.end)
-    )
-    with_pairs = set()
-    for row in active_pairs.values(
-        "organization_id", "form", "kinds", "is_network", "program_status", "program_extended"
-    ):
-        kpi = result[row["organization_id"]]
-        with_pairs.add(row["organization_id"])
-        kpi.k4_by_form[row["form"]] += 1
-        kpi.k4_by_kind.update(row["kinds"])
-        if row["is_network"]:
-            kpi.k4_network += 1
-        else:
-            kpi.k4_local += 1
-        if row["program_status"]:
-            kpi.k5_active += 1
-        if row["program_extended"]:
-            kpi.k5_extended += 1
-    for pk, kpi in result.items():
-        if pk not in with_pairs:
+    # Pairs active in the period: K1 (a pair), K4, K5 — counted in SQL per organization, per form and
+    # per kind (raw rows: a region has tens of thousands of pairs and they are only counted here).
+    active = f"""
+        SELECT organization_id, form, kinds, is_network, program_status <> '' AS has_program, program_extended
+        FROM {PairFact._meta.db_table}
+        WHERE organization_id = ANY(%(ids)s) AND approved_on <= %(end)s
+          AND starts_on <= %(end)s AND COALESCE(ended_on, ends_on) >= %(start)s
+    """  # noqa: S608 - a table name only, values are parameters
+    parameters = {"ids": ids, "start": period.start, "end": period.end}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT organization_id, COUNT(*) FILTER (WHERE is_network), COUNT(*) FILTER (WHERE NOT is_network),
+                   COUNT(*) FILTER (WHERE has_program), COUNT(*) FILTER (WHERE program_extended)
+            FROM ({active}) active GROUP BY organization_id
+            """,  # noqa: S608
+            parameters,
+        )
+        for organization_id, network, local, with_program, extended in cursor.fetchall():
+            kpi = result[organization_id]
+            kpi.k4_network, kpi.k4_local, kpi.k5_active, kpi.k5_extended = network, local, with_program, extended
+        cursor.execute(
+            f"SELECT organization_id, form, COUNT(*) FROM ({active}) active GROUP BY organization_id, form",  # noqa: S608
+            parameters,
+        )
+        for organization_id, form, count in cursor.fetchall():
+            result[organization_id].k4_by_form[form] = count
+        cursor.execute(
+            f"""
+            SELECT organization_id, kind, COUNT(*) FROM ({active}) active, unnest(active.kinds) AS kind
+            GROUP BY organization_id, kind
+            """,  # noqa: S608
+            parameters,
+        )
+        for organization_id, kind, count in cursor.fetchall():
+            result[organization_id].k4_by_kind[kind] = count
+    for kpi in result.values():
+        if not kpi.k4_network + kpi.k4_local:
             kpi.k1_missing.append(K1_REASONS["pairs"])
 
-    ended = PairFact.objects.filter(organization_id__in=ids, ended_on__gte=period.start, ended_on__lte=period.end)
+    ended = PairFact.objects.filter(
+        organization_id__in=in_scope, ended_on__gte=period.start, ended_on__lte=period.end
+    ).order_by()
     for row in ended.values("organization_id", "status", "end_reason").annotate(n=Count("id")):
         kpi = result[row["organization_id"]]
         if row["status"] == ENDED_EARLY:
@@ -215,38 +375,12 @@ def organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[i
         elif row["end_reason"] == COMPLETED_IN_FULL:
             kpi.k5_completed += row["n"]
 
-    # K2 and K3 in one pass over the pedagogical workers employed at some time in the period:
-    # K2 = those who were a mentor or a mentee in the period / all of them;
-    # K3 = young specialists among them who were a mentee in the period / all young specialists.
-    def took_part(*roles):
-        return ParticipationFact.objects.filter(
-            organization_id=OuterRef("organization_id"), staff_id=OuterRef("staff_id"), role__in=roles
-        ).filter(_overlapping(period, "from_date", "to_date"))
-
-    employed = (
-        StaffFact.objects.filter(organization_id__in=ids, hired_on__lte=period.end)
-        .filter(Q(dismissed_on__isnull=True) | Q(dismissed_on__gte=period.start))
-        .annotate(
-            engaged=Exists(took_part(ParticipationFact.Role.MENTOR, ParticipationFact.Role.MENTEE)),
-            mentored=Exists(took_part(ParticipationFact.Role.MENTEE)),
-        )
-        .values("organization_id")
-        .annotate(
-            total=Count("id"),
-            engaged_count=Count("id", filter=Q(engaged=True)),
-            young=Count("id", filter=Q(is_young_specialist=True)),
-            young_mentored=Count("id", filter=Q(is_young_specialist=True, mentored=True)),
-        )
-    )
-    for row in employed:
-        kpi = result[row["organization_id"]]
-        kpi.k2_engaged = Ratio(row["engaged_count"], row["total"])
-        kpi.k3_young_with_mentor = Ratio(row["young_mentored"], row["young"])
+    _engagement(ids, period, result)
 
     # K7: final satisfaction of pairs that ended in the period.
     scores = (
         SatisfactionFact.objects.filter(
-            organization_id__in=ids, pair_ended_on__gte=period.start, pair_ended_on__lte=period.end
+            organization_id__in=in_scope, pair_ended_on__gte=period.start, pair_ended_on__lte=period.end
         )
         .values("organization_id", "role")
         .annotate(total=Sum("score"), n=Count("id"))
@@ -261,7 +395,7 @@ def organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[i
 
     # K11: roadmap activities by stage for the academic years of the period.
     stages = (
-        RoadmapStageFact.objects.filter(organization_id__in=ids, academic_year__in=years)
+        RoadmapStageFact.objects.filter(organization_id__in=in_scope, academic_year__in=sorted(years))
         .values("organization_id", "position")
         .annotate(activities=Sum("activities"), done=Sum("done"), overdue=Sum("overdue"))
     )
@@ -271,6 +405,43 @@ def organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[i
     # K12: mentees whose participation ended a year before a day of the period, still employed a year on.
     _retention(ids, period, result)
     return result
+
+
+def _engagement(ids: list[int], period: Period, result: dict[int, OrganizationKpi]) -> None:
+    """K2 and K3 in one pass over the pedagogical workers employed at some time in the period.
+
+    K2 = those who were a mentor or a mentee in the period / all of them; K3 = young specialists among
+    them who were a mentee in the period / all young specialists. The participations of the period are
+    grouped per person first and joined once (a hash join, not a lookup per worker).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH took_part AS (
+                SELECT organization_id, staff_id, bool_or(role = 'mentee') AS mentored
+                FROM {ParticipationFact._meta.db_table}
+                WHERE organization_id = ANY(%(ids)s) AND staff_id IS NOT NULL
+                  AND from_date <= %(end)s AND to_date >= %(start)s
+                GROUP BY organization_id, staff_id
+            )
+            SELECT staff.organization_id,
+                   COUNT(*) AS total,
+                   COUNT(took_part.staff_id) AS engaged,
+                   COUNT(*) FILTER (WHERE staff.is_young_specialist) AS young,
+                   COUNT(*) FILTER (WHERE staff.is_young_specialist AND took_part.mentored) AS young_mentored
+            FROM {StaffFact._meta.db_table} staff
+            LEFT JOIN took_part
+              ON took_part.organization_id = staff.organization_id AND took_part.staff_id = staff.staff_id
+            WHERE staff.organization_id = ANY(%(ids)s) AND staff.hired_on <= %(end)s
+              AND (staff.dismissed_on IS NULL OR staff.dismissed_on >= %(start)s)
+            GROUP BY staff.organization_id
+            """,  # noqa: S608 - table names only, values are parameters
+            {"ids": ids, "start": period.start, "end": period.end},
+        )
+        for organization_id, total, engaged, young, young_mentored in cursor.fetchall():
+            kpi = result[organization_id]
+            kpi.k2_engaged = Ratio(engaged, total)
+            kpi.k3_young_with_mentor = Ratio(young_mentored, young)
 
 
 def _retention(ids: list[int], period: Period, result: dict[int, OrganizationKpi]) -> None:
@@ -305,33 +476,49 @@ def _retention(ids: list[int], period: Period, result: dict[int, OrganizationKpi
             result[organization_id].k12_retained = Ratio(retained, former)
 
 
+def _add_indicators(total: _Indicators, part: _Indicators) -> None:
+    """Add the inputs shared by organizations and roll-ups (sums of numerators and denominators)."""
+    total.k2_engaged += part.k2_engaged
+    total.k3_young_with_mentor += part.k3_young_with_mentor
+    _add(total.k4_by_form, part.k4_by_form)
+    _add(total.k4_by_kind, part.k4_by_kind)
+    total.k4_network += part.k4_network
+    total.k4_local += part.k4_local
+    total.k5_active += part.k5_active
+    total.k5_completed += part.k5_completed
+    _add(total.k5_ended_early, part.k5_ended_early)
+    total.k5_extended += part.k5_extended
+    _add(total.k6_overdue, part.k6_overdue)
+    total.k7_mentors += part.k7_mentors
+    total.k7_mentees += part.k7_mentees
+    _add(total.k8_loads, part.k8_loads)
+    total.k8_over_cap += part.k8_over_cap
+    for position, values in part.k11_stages.items():
+        stage = total.k11_stages.setdefault(position, [0, 0, 0])
+        for index, value in enumerate(values):
+            stage[index] += value
+    total.k12_retained += part.k12_retained
+
+
 def rollup(kpis: Iterable[OrganizationKpi]) -> AggregateKpi:
     """Indicators of a set of organizations: shares are sums of numerators over sums of denominators."""
     total = AggregateKpi()
     for kpi in kpis:
         total.organizations += 1
         total.k1_implementing += Ratio(int(kpi.k1_implements), 1)
-        total.k2_engaged += kpi.k2_engaged
-        total.k3_young_with_mentor += kpi.k3_young_with_mentor
-        total.k4_by_form.update(kpi.k4_by_form)
-        total.k4_by_kind.update(kpi.k4_by_kind)
-        total.k4_network += kpi.k4_network
-        total.k4_local += kpi.k4_local
-        total.k5_active += kpi.k5_active
-        total.k5_completed += kpi.k5_completed
-        total.k5_ended_early.update(kpi.k5_ended_early)
-        total.k5_extended += kpi.k5_extended
-        total.k6_overdue.update(kpi.k6_overdue)
-        total.k7_mentors += kpi.k7_mentors
-        total.k7_mentees += kpi.k7_mentees
-        total.k8_loads.update(kpi.k8_loads)
-        total.k8_over_cap += kpi.k8_over_cap
         total.k9_published += Ratio(int(kpi.k9_published), 1)
-        for position, values in kpi.k11_stages.items():
-            stage = total.k11_stages.setdefault(position, [0, 0, 0])
-            for index, value in enumerate(values):
-                stage[index] += value
-        total.k12_retained += kpi.k12_retained
+        _add_indicators(total, kpi)
+    return total
+
+
+def rollup_aggregates(parts: Iterable[AggregateKpi]) -> AggregateKpi:
+    """The roll-up of disjoint roll-ups (the region from its municipalities): the same sums."""
+    total = AggregateKpi()
+    for part in parts:
+        total.organizations += part.organizations
+        total.k1_implementing += part.k1_implementing
+        total.k9_published += part.k9_published
+        _add_indicators(total, part)
     return total
 
 

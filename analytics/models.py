@@ -292,3 +292,29 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 0
+
+
+class OrganizationYearKpi(models.Model):
+    """Every indicator's inputs of one organization for one academic year, as of its last recomputation.
+
+    Written by `analytics.projection.store_facts` in the same transaction as the facts it is computed
+    from (the current and the previous academic year), by the same formulas
+    (`analytics.kpi.compute_organization_kpis`), so it is never out of step with them; the dashboards
+    of a whole region read these rows instead of aggregating every fact table on each request.
+    """
+
+    organization = models.ForeignKey("tenants.Organization", on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField("учебный год (год начала)")
+    # analytics.kpi.FORMULAS_VERSION when computed: rows of older formulas are recomputed, never read.
+    formulas_version = models.PositiveSmallIntegerField("версия формул")
+    values = models.JSONField("показатели")
+
+    class Meta:
+        verbose_name = "показатели организации за учебный год"
+        verbose_name_plural = "показатели организаций за учебный год"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "academic_year"], name="organization_year_kpi_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.academic_year}"

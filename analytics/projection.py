@@ -28,6 +28,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from analytics.models import (
     OrganizationFacts,
+    OrganizationYearKpi,
     PairFact,
     ParticipationFact,
     RoadmapStageFact,
@@ -298,6 +299,27 @@ def store_facts(organization_id: int, facts: Facts, *, computed_at=None) -> None
             model.objects.bulk_create(
                 [model(organization_id=organization_id, **row) for row in facts.rows.get(name, [])], batch_size=2000
             )
+        store_year_kpis(organization_id, facts.summary["as_of"])
+
+
+def store_year_kpis(organization_id: int, as_of: date) -> None:
+    """The organization's indicators of the current and the previous academic year, from its stored facts."""
+    from analytics.kpi import FORMULAS_VERSION, Period, compute_organization_kpis, kpi_to_json
+
+    current = as_of.year if as_of.month >= 9 else as_of.year - 1
+    OrganizationYearKpi.objects.filter(organization_id=organization_id).delete()
+    rows = []
+    for year in (current - 1, current):
+        kpi = compute_organization_kpis([organization_id], Period.academic_year(year))[organization_id]
+        rows.append(
+            OrganizationYearKpi(
+                organization_id=organization_id,
+                academic_year=year,
+                formulas_version=FORMULAS_VERSION,
+                values=kpi_to_json(kpi),
+            )
+        )
+    OrganizationYearKpi.objects.bulk_create(rows)
 
 
 def stored_facts(organization_id: int) -> Facts | None:
@@ -358,6 +380,22 @@ def verify_organization(organization) -> list[str]:
                     )
         elif expected[key] != actual[key]:
             differences.append(f"{key}: в проекции {len(actual[key])} строк, пересчёт даёт {len(expected[key])}")
+    differences.extend(_year_kpi_differences(organization.pk))
+    return differences
+
+
+def _year_kpi_differences(organization_id: int) -> list[str]:
+    """Stored per-year indicators that differ from the formulas applied to the stored facts."""
+    from analytics.kpi import FORMULAS_VERSION, Period, compute_organization_kpis, kpi_from_json
+
+    differences = []
+    for row in OrganizationYearKpi.objects.filter(organization_id=organization_id):
+        recomputed = compute_organization_kpis([organization_id], Period.academic_year(row.academic_year))
+        if (
+            row.formulas_version != FORMULAS_VERSION
+            or kpi_from_json(organization_id, row.values) != recomputed[organization_id]
+        ):
+            differences.append(f"показатели {row.academic_year}/{row.academic_year + 1} учебного года устарели")
     return differences
 
 

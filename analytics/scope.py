@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from analytics.kpi import OrganizationKpi, Period, organization_kpis
-from tenants.models import Level, Organization
+from tenants.models import Level, Organization, OrganizationKind
 
 
 @dataclass(frozen=True)
@@ -32,25 +32,28 @@ class OrganizationRef:
 
 def organizations_under(scope: Organization) -> list[OrganizationRef]:
     """The active educational organizations the scope answers for, by parent then name."""
-    queryset = Organization.objects.filter(level=Level.ORGANIZATION, is_active=True).select_related("parent")
+    queryset = Organization.objects.filter(level=Level.ORGANIZATION, is_active=True)
     if scope.level == Level.REGION:
         queryset = queryset.filter(Q(parent=scope) | Q(parent__parent=scope))
     elif scope.level == Level.MUNICIPALITY:
         queryset = queryset.filter(parent=scope)
     else:
         queryset = queryset.filter(pk=scope.pk)
+    kind_labels = dict(OrganizationKind.choices)
     refs = [
         OrganizationRef(
-            id=org.pk,
-            code=org.code,
-            short_name=org.short_name,
-            full_name=org.full_name,
-            kind=org.kind,
-            kind_label=org.get_kind_display(),
-            parent_id=org.parent_id,
-            parent_name=org.parent.short_name,
+            id=pk,
+            code=code,
+            short_name=short_name,
+            full_name=full_name,
+            kind=kind,
+            kind_label=kind_labels.get(kind, ""),
+            parent_id=parent_id,
+            parent_name=parent_name,
         )
-        for org in queryset
+        for pk, code, short_name, full_name, kind, parent_id, parent_name in queryset.values_list(
+            "pk", "code", "short_name", "full_name", "kind", "parent_id", "parent__short_name"
+        )
     ]
     return sorted(refs, key=lambda ref: (ref.parent_name, ref.short_name))
 

@@ -87,7 +87,7 @@ def _breadcrumbs(request, choice: PeriodChoice, *, municipality=None, organizati
 
 
 def _scope_page(request, scope: Organization, choice: PeriodChoice, crumbs):
-    overview = scope_overview(scope, choice.period)
+    overview = scope_overview(scope, choice.period, every_organization=False)
     in_period, since_year_start = snapshots_of(scope.pk, choice.period)
     rows_are_organizations = scope.level != Level.REGION
     rows = []

@@ -201,5 +201,46 @@ def test_kpis_take_a_fixed_number_of_queries(orgs, django_assert_max_num_queries
     a, b = orgs
     facts(a)
     facts(b)
+    from analytics.kpi import compute_organization_kpis
+
     with django_assert_max_num_queries(9):
+        compute_organization_kpis([a.pk, b.pk], YEAR)
+    with django_assert_max_num_queries(10):  # looks for stored rows of the year first
         organization_kpis([a.pk, b.pk], YEAR)
+
+
+def test_an_academic_year_is_read_from_the_rows_stored_with_the_projection(world, in_school_a):
+    from django.db import connection
+
+    from analytics.kpi import FORMULAS_VERSION, compute_organization_kpis
+    from analytics.models import OrganizationYearKpi
+    from analytics.projection import refresh_organization, verify_organization
+    from institutional.dates import organization_today
+    from institutional.tests.programs_factories import approved_pair
+
+    approved_pair(starts_days_ago=30)
+    connection.set_schema_to_public()
+    a = world.school_a
+    refresh_organization(a)
+    today = organization_today(a)
+    year = Period.academic_year(today.year if today.month >= 9 else today.year - 1)
+
+    stored = OrganizationYearKpi.objects.get(organization=a, academic_year=year.start.year)
+    assert stored.formulas_version == FORMULAS_VERSION
+    fast = organization_kpis([a.pk], year)[a.pk]
+    assert fast == compute_organization_kpis([a.pk], year)[a.pk]
+    assert fast.k4_local == 1
+    assert verify_organization(a) == []
+
+    # A row of older formulas is never read: the facts are used instead, and verification flags it.
+    OrganizationYearKpi.objects.filter(pk=stored.pk).update(
+        formulas_version=0, values={**stored.values, "k4_local": 99}
+    )
+    assert organization_kpis([a.pk], year)[a.pk].k4_local == 1
+    assert any("устарели" in line for line in verify_organization(a))
+
+
+def test_only_an_exact_academic_year_is_read_from_stored_rows():
+    assert Period.academic_year(2026).as_academic_year() == 2026
+    assert Period(D(2026, 9, 1), D(2026, 12, 31)).as_academic_year() is None
+    assert Period(D(2026, 1, 1), D(2026, 8, 31)).as_academic_year() is None

@@ -95,6 +95,7 @@ def bench_database(database: str = BENCH_DATABASE) -> Iterator[None]:
         from django.conf import settings
         from django.core.management import call_command
 
+        _discard_tasks(settings)
         configured = settings.DATABASES["default"]["NAME"]
         if configured != database:
             raise RuntimeError(f"Django is configured for database {configured!r}, not {database!r}")
@@ -106,6 +107,26 @@ def bench_database(database: str = BENCH_DATABASE) -> Iterator[None]:
 
             connections.close_all()
         drop_database(database)
+
+
+def _discard_tasks(settings) -> None:
+    """Tasks a benchmark sends (projection refreshes after writes) go to a throw-away queue and broker
+    folder, never to the development worker, whose database has none of the bench's schemas."""
+    import tempfile
+    import uuid
+
+    from nastavnik.celery import app
+
+    app.conf.task_default_queue = f"bench-discard-{uuid.uuid4().hex[:8]}"
+    if not settings.REDIS_URL:
+        folder = tempfile.mkdtemp(prefix="nastavnik-bench-broker-")
+        app.conf.broker_transport_options = {
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "processed_folder": folder,
+            "control_folder": folder,
+            "store_processed": False,
+        }
 
 
 def run_worker(module: str, database: str) -> dict:

@@ -118,7 +118,18 @@ def organization_provision(*, actor: User | None, data: OrganizationData) -> Org
         organization.save()
         Domain.objects.create(domain=data.domain or default_domain(data.code), tenant=organization, is_primary=True)
         provisioning.schema_clone(organization.schema_name)
+    _project(organization)
     return organization
+
+
+def _project(organization: Organization) -> None:
+    """Ask for the new organization's first projection (its empty facts row), as every write does."""
+    from django_tenants.utils import schema_context
+
+    from analytics.projection import mark_dirty
+
+    with schema_context(organization.schema_name):
+        mark_dirty()
 
 
 def organization_update(*, actor: User | None, organization: Organization, data: OrganizationData) -> bool:

@@ -336,19 +336,7 @@ def pending_organizations(campaign: MonitoringCampaign, scope: Organization) -> 
 def organization_ref(organization: Organization) -> OrganizationRef:
     """What an organization's figures row names it by."""
     refs = organizations_under(organization)
-    if refs:
-        return refs[0]
-    parent = organization.parent
-    return OrganizationRef(
-        id=organization.pk,
-        code=organization.code,
-        short_name=organization.short_name,
-        full_name=organization.full_name,
-        kind=organization.kind,
-        kind_label=organization.get_kind_display(),
-        parent_id=organization.parent_id,
-        parent_name=parent.short_name if parent else "",
-    )
+    return refs[0] if refs else OrganizationRef.of(organization)
 
 
 def organization_figures(organization: Organization, academic_year: int) -> dict:

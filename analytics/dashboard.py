@@ -480,16 +480,7 @@ def organization_in_scope(host: Organization, organization_id: int) -> Organizat
     organization = queryset.first()
     if organization is None:
         raise Http404("Организация не найдена")
-    return OrganizationRef(
-        id=organization.pk,
-        code=organization.code,
-        short_name=organization.short_name,
-        full_name=organization.full_name,
-        kind=organization.kind,
-        kind_label=organization.get_kind_display(),
-        parent_id=organization.parent_id,
-        parent_name=organization.parent.short_name,
-    )
+    return OrganizationRef.of(organization)
 
 
 def organization_entry(

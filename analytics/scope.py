@@ -29,6 +29,20 @@ class OrganizationRef:
     parent_id: int
     parent_name: str
 
+    @classmethod
+    def of(cls, organization: Organization) -> OrganizationRef:
+        parent = organization.parent
+        return cls(
+            id=organization.pk,
+            code=organization.code,
+            short_name=organization.short_name,
+            full_name=organization.full_name,
+            kind=organization.kind,
+            kind_label=organization.get_kind_display(),
+            parent_id=organization.parent_id,
+            parent_name=parent.short_name if parent else "",
+        )
+
 
 def organizations_under(scope: Organization) -> list[OrganizationRef]:
     """The active educational organizations the scope answers for, by parent then name."""

@@ -43,6 +43,13 @@ K1_REASONS = {
     "pairs": "нет ни одной утверждённой пары или группы, действующей в периоде",
 }
 K1_CODES = {reason: code for code, reason in K1_REASONS.items()}
+# K6 by kind, as the lagging list, the exports and the cards name them.
+K6_KINDS = {
+    "appointment": "наставляемые без наставника сверх срока",
+    "program": "программы не составлены в срок",
+    "report": "итоговые отчёты не сданы в срок",
+    "roadmap": "мероприятия дорожной карты просрочены",
+}
 
 
 @dataclass(frozen=True)
@@ -527,13 +534,7 @@ def lagging(kpis: dict[int, OrganizationKpi]) -> dict[int, list[str]]:
     reasons: dict[int, list[str]] = defaultdict(list)
     for pk, kpi in kpis.items():
         reasons[pk].extend(kpi.k1_missing)
-        labels = {
-            "appointment": "наставляемые без наставника сверх срока",
-            "program": "программы не составлены в срок",
-            "report": "итоговые отчёты не сданы в срок",
-            "roadmap": "просрочены мероприятия дорожной карты",
-        }
-        for kind, label in labels.items():
+        for kind, label in K6_KINDS.items():
             if kpi.k6_overdue.get(kind):
                 reasons[pk].append(f"{label}: {kpi.k6_overdue[kind]}")
         if kpi.k8_over_cap:

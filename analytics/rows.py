@@ -8,16 +8,10 @@ stored dicts, so a workbook of a closed campaign shows the figures as they were 
 
 from __future__ import annotations
 
-from analytics.kpi import OrganizationKpi
+from analytics.kpi import K6_KINDS, OrganizationKpi
 from analytics.scope import OrganizationRef
 from institutional.models.pairs import EndReason, PairForm, PairKind
 
-K6_KINDS = {
-    "appointment": "наставляемые без наставника сверх срока",
-    "program": "программы не составлены в срок",
-    "report": "итоговые отчёты не сданы в срок",
-    "roadmap": "мероприятия дорожной карты просрочены",
-}
 EARLY_REASONS = [reason for reason in EndReason if reason != EndReason.PLAN_COMPLETED]
 
 # Fixed columns in the order they appear, with their Russian names.

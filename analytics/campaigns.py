@@ -562,9 +562,14 @@ def figure_groups(figures: dict) -> list[FigureGroup]:
     return groups
 
 
+# Keys a figures row got after campaigns began (K10): a row stored without them had zeros there.
+LATER_KEYS = frozenset({"k10_submitted", "k10_published", "k10_has_published"})
+
+
 def comparable(figures: dict) -> dict:
-    """A figures row without the date of the data, to tell whether the figures themselves changed."""
-    return {key: item for key, item in figures.items() if key != "facts_as_of"}
+    """A figures row without the date of the data, to tell whether the figures themselves changed
+    (a row stored before K10 was counted compares equal to one with K10 zero)."""
+    return {key: item for key, item in figures.items() if key != "facts_as_of" and not (key in LATER_KEYS and not item)}
 
 
 def year_label(campaign: MonitoringCampaign) -> str:

@@ -1,10 +1,12 @@
-"""What the monitoring dashboards show, built from the public projections (shared by pages and API).
+"""What the monitoring dashboards show, built from the public schema (shared by pages and API).
 
 The indicators K1–K12 of the organizations under a region or a municipality (analytics/kpi.py), the
 daily snapshots as trends (analytics/snapshots.py), the rows of the table and heat map by municipality
-or by organization, the lagging organizations with their reasons, and an organization's card of
-counts. Only the projection tables and tenants.Organization are read, with a fixed number of queries
-however many organizations the region has. The pages (analytics/views_dashboard.py) and the API
+or by organization, the lagging organizations with their reasons (a page of them), and an
+organization's card of counts. Only the projection tables, the bank of practices (K10) and
+tenants.Organization are read, with a fixed number of queries however many organizations the region
+has; the region's page has PostgreSQL add up the organizations per municipality
+(`analytics.kpi.scope_rollups`). The pages (analytics/views_dashboard.py) and the API
 (analytics/api/dashboard.py) both call these builders, so a page and its endpoint show the same numbers.
 """
 
@@ -29,20 +31,33 @@ from analytics.kpi import (
     organization_kpis,
     rollup,
     rollup_aggregates,
+    scope_rollups,
 )
 from analytics.models import KpiSnapshot, OrganizationFacts, RoadmapStageFact
 from analytics.rows import EARLY_REASONS, K6_KINDS
-from analytics.scope import OrganizationRef, municipalities_of, scope_kpis
+from analytics.scope import (
+    OrganizationRef,
+    municipality_names,
+    organization_refs,
+    organizations_under,
+    scope_kpis,
+    scope_members,
+)
 from analytics.snapshots import HEADLINE_LABELS, academic_year_of, mean, percent, trend
 from institutional.models.pairs import PairForm, PairKind
 from tenants.models import Level, Organization
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates outside are typing errors, not periods
 DEFAULT_PERIOD_NOTE = "Показаны данные за текущий учебный год."
-RATIO_KEYS = frozenset({"k1", "k2", "k3", "k9", "k11", "k12"})
+RATIO_KEYS = frozenset({"k1", "k2", "k3", "k9", "k10", "k11", "k12"})
 MEAN_KEYS = frozenset({"k7_mentors", "k7_mentees"})
 REGIONAL_ROW = "regional"
 REGIONAL_ROW_NAME = "Региональное подчинение"
+LAGGING_PAGE = 50  # lagging organizations a page lists before «показать все»
+# Every code of a breakdown with 0, so that each one is present in the figures.
+NO_FORMS = {form.value: 0 for form in PairForm}
+NO_KINDS = {kind.value: 0 for kind in PairKind}
+NO_EARLY_REASONS = {reason.value: 0 for reason in EARLY_REASONS}
 
 
 # --- period -------------------------------------------------------------------------------
@@ -121,7 +136,7 @@ def period_from_params(params, today: date) -> PeriodChoice:
         return PeriodChoice(Period(days[0], days[1]), None)
     year_text = (params.get("year") or "").strip()
     if year_text:
-        if not year_text.isdigit() or not FIRST_YEAR <= int(year_text) <= LAST_YEAR:
+        if not (year_text.isascii() and year_text.isdigit()) or not FIRST_YEAR <= int(year_text) <= LAST_YEAR:
             return failed(
                 f"Учебный год «{year_text[:20]}» указан неверно: нужен год его начала, например {default_year}."
             )
@@ -148,9 +163,11 @@ def indicators(kpi: OrganizationKpi | AggregateKpi) -> dict:
     """Every indicator of an organization or of a roll-up, as JSON-safe values (percents to one decimal)."""
     if isinstance(kpi, OrganizationKpi):
         organizations, k1, k9 = 1, Ratio(int(kpi.k1_implements), 1), Ratio(int(kpi.k9_published), 1)
+        k10 = Ratio(int(kpi.k10_has_published), 1)
         k1_missing = list(kpi.k1_missing)
     else:
         organizations, k1, k9, k1_missing = kpi.organizations, kpi.k1_implementing, kpi.k9_published, []
+        k10 = kpi.k10_with_published
     stages = [
         {"position": position, "activities": values[0], "done": values[1], "overdue": values[2]}
         for position, values in sorted(kpi.k11_stages.items())
@@ -167,17 +184,14 @@ def indicators(kpi: OrganizationKpi | AggregateKpi) -> dict:
             "total": kpi.k4_network + kpi.k4_local,
             "network": kpi.k4_network,
             "local": kpi.k4_local,
-            "by_form": {**{form.value: 0 for form in PairForm}, **kpi.k4_by_form},
-            "by_kind": {**{kind.value: 0 for kind in PairKind}, **kpi.k4_by_kind},
+            "by_form": {**NO_FORMS, **kpi.k4_by_form},
+            "by_kind": {**NO_KINDS, **kpi.k4_by_kind},
         },
         "k5": {
             "active": kpi.k5_active,
             "completed": kpi.k5_completed,
             "ended_early": sum(kpi.k5_ended_early.values()),
-            "ended_early_by_reason": {
-                **{reason.value: 0 for reason in EARLY_REASONS},
-                **kpi.k5_ended_early,
-            },
+            "ended_early_by_reason": {**NO_EARLY_REASONS, **kpi.k5_ended_early},
             "extended": kpi.k5_extended,
         },
         "k6": {"total": kpi.k6_total, "by_kind": {kind: kpi.k6_overdue.get(kind, 0) for kind in K6_KINDS}},
@@ -187,6 +201,7 @@ def indicators(kpi: OrganizationKpi | AggregateKpi) -> dict:
             "loads": {str(load): count for load, count in sorted(kpi.k8_loads.items())},
         },
         "k9": _ratio(k9),
+        "k10": {"submitted": kpi.k10_submitted, "published": kpi.k10_published, "with_published": _ratio(k10)},
         "k11": {**_ratio(Ratio(done, activities)), "overdue": sum(s["overdue"] for s in stages), "stages": stages},
         "k12": _ratio(kpi.k12_retained),
     }
@@ -242,6 +257,7 @@ def table_columns(rows_are_organizations: bool) -> list[tuple[str, str, str]]:
         ("k7", "К7", "К7 — удовлетворённость наставников / наставляемых (1–5)"),
         ("k8", "К8", "К8 — наставников сверх предельной нагрузки"),
         ("k9", "К9", "К9 — раздел «Наставничество» опубликован" if rows_are_organizations else "К9 — доля, %"),
+        ("k10", "К10", "К10 — лучших практик опубликовано / направлено на рассмотрение"),
         ("k11", "К11, %", "К11 — выполнение дорожных карт, %"),
         ("k12", "К12, %", "К12 — закрепление бывших наставляемых, %"),
     ]
@@ -268,6 +284,7 @@ def table_cells(values: dict, rows_are_organizations: bool) -> list[dict]:
         "k7": {"text": f"{format_mean(k7[0])} / {format_mean(k7[1])}", "band": _mean_band(k7)},
         "k8": {"text": str(values["k8"]["over_cap"]), "band": _zero_band(values["k8"]["over_cap"])},
         "k9": yes_no(values["k9"], lambda ratio: _percent_band(ratio["percent"])),
+        "k10": {"text": f"{values['k10']['published']} / {values['k10']['submitted']}", "band": "neutral"},
     }
     for key in ("k2", "k3", "k11", "k12"):
         cells[key] = {"text": format_percent(values[key]["percent"]), "band": _percent_band(values[key]["percent"])}
@@ -301,7 +318,7 @@ def tiles(values: dict, k2_change: float | None) -> list[dict]:
         k2_note = f"с начала учебного года: {sign}{abs(k2_change):.1f}".replace(".", ",") + " п. п."
     k4, k5, k6 = values["k4"], values["k5"], values["k6"]
     k7 = values["k7"]
-    k11 = values["k11"]
+    k10, k11 = values["k10"], values["k11"]
     return [
         tile(
             "k1",
@@ -375,7 +392,16 @@ def tiles(values: dict, k2_change: float | None) -> list[dict]:
             note=f"{values['k9']['numerator']} из {values['k9']['denominator']}",
             spark="k9",
         ),
-        tile("k10", "Лучшие практики", "появится с банком практик", target="—", status="none"),
+        tile(
+            "k10",
+            "Лучшие практики: опубликовано в банке практик",
+            str(k10["published"]),
+            note=(
+                f"направлено на рассмотрение {k10['submitted']}; организаций с опубликованной практикой "
+                f"{k10['with_published']['numerator']} из {k10['with_published']['denominator']}"
+            ),
+            spark="k10_published",
+        ),
         tile(
             "k11",
             "Выполнение дорожных карт",
@@ -500,56 +526,143 @@ def organization_entry(
     }
 
 
-def scope_overview(scope: Organization, period: Period, *, every_organization: bool = True) -> dict:
+def _ref_entry(ref: OrganizationRef) -> dict:
+    return {
+        "id": ref.id,
+        "code": ref.code,
+        "short_name": ref.short_name,
+        "kind": ref.kind,
+        "kind_label": ref.kind_label,
+        "parent_id": ref.parent_id,
+        "parent_name": ref.parent_name,
+    }
+
+
+def _region_rows(
+    region: Organization, parts: dict[int, AggregateKpi], known_names: dict[int, str] | None
+) -> list[dict]:
+    """The region's table: a row per municipality (by name), then «Региональное подчинение».
+
+    `parts` holds the roll-up of each group of organizations. A municipality closed while its
+    organizations still work keeps its row (named from `known_names`, or read), so the rows add up to
+    the total.
+    """
+    names = municipality_names(region)
+    closed = [pk for pk in parts if pk not in names and pk != region.pk]
+    if closed:
+        if known_names is None:
+            known_names = dict(Organization.objects.filter(pk__in=closed).values_list("pk", "short_name"))
+        names.update({pk: name for name, pk in sorted((known_names.get(pk, ""), pk) for pk in closed)})
+    rows = [
+        {"id": pk, "kind": "municipality", "name": name, "indicators": indicators(parts.get(pk) or AggregateKpi())}
+        for pk, name in names.items()
+    ]
+    rows.append(
+        {
+            "id": region.pk,
+            "kind": REGIONAL_ROW,
+            "name": REGIONAL_ROW_NAME,
+            "indicators": indicators(parts.get(region.pk) or AggregateKpi()),
+        }
+    )
+    return rows
+
+
+def _region_overview(region: Organization, period: Period, *, lagging_offset: int, lagging_limit: int | None) -> dict:
+    """The region's page: roll-ups per municipality summed in SQL, only the listed organizations read."""
+    summary = scope_rollups(scope_members(region), period, lagging_offset=lagging_offset, lagging_limit=lagging_limit)
+    page_ids = [kpi.organization_id for kpi, _reasons in summary.lagging]
+    # The lagging organizations of the page and the region's own organizations, in one query.
+    refs = organization_refs(
+        Organization.objects.filter(level=Level.ORGANIZATION, is_active=True).filter(
+            Q(pk__in=page_ids) | Q(parent=region)
+        )
+    )
+    by_id = {ref.id: ref for ref in refs}
+    rows = _region_rows(region, summary.groups, None)
+    return {
+        "indicators": indicators(rollup_aggregates(summary.groups.values())),
+        "rows": rows,
+        "organizations": [],
+        "lagging": [
+            organization_entry(by_id[kpi.organization_id], kpi, reasons, with_indicators=False)
+            for kpi, reasons in summary.lagging
+            if kpi.organization_id in by_id
+        ],
+        "lagging_total": summary.lagging_total,
+        "regional": [_ref_entry(ref) for ref in refs if ref.parent_id == region.pk],
+    }
+
+
+def scope_overview(
+    scope: Organization,
+    period: Period,
+    *,
+    every_organization: bool = True,
+    lagging_offset: int = 0,
+    lagging_limit: int | None = None,
+) -> dict:
     """A region's or a municipality's indicators, its table rows and its organizations (fixed queries).
 
-    A region's rows are its municipalities plus «Региональное подчинение»; a municipality's rows
-    are its organizations. `every_organization=False` (the region's page) lists, of a region's
-    organizations, only those that lag or are of regional subordination, without their indicators.
+    Returns `indicators` (the scope's total), `rows` (a region's: its municipalities plus «Региональное
+    подчинение»; a municipality's: its organizations), `organizations` (each with its indicators and
+    reasons to lag; for a region only with `every_organization`), `lagging` (the lagging organizations
+    from `lagging_offset`, at most `lagging_limit`, with their reasons), `lagging_total` and `regional`
+    (a region's own organizations). The region's page (`every_organization=False`) never reads an
+    organization's indicators one by one: PostgreSQL adds them up per municipality.
     """
+    if scope.level == Level.REGION and not every_organization:
+        return _region_overview(scope, period, lagging_offset=lagging_offset, lagging_limit=lagging_limit)
     refs, kpis = scope_kpis(scope, period)
     reasons = lagging(kpis)
-    if every_organization or scope.level != Level.REGION:
-        organizations = [organization_entry(ref, kpis[ref.id], reasons.get(ref.id, [])) for ref in refs]
-    else:
-        organizations = [
-            organization_entry(ref, kpis[ref.id], reasons.get(ref.id, []), with_indicators=False)
-            for ref in refs
-            if ref.id in reasons or ref.parent_id == scope.pk
-        ]
+    organizations = [organization_entry(ref, kpis[ref.id], reasons.get(ref.id, [])) for ref in refs]
+    lagging_entries = [entry for entry in organizations if entry["lagging_reasons"]]
+    end = None if lagging_limit is None else lagging_offset + lagging_limit
     if scope.level == Level.REGION:
         by_parent: dict[int, list[OrganizationKpi]] = defaultdict(list)
         for ref in refs:
             by_parent[ref.parent_id].append(kpis[ref.id])
-        names = {m.pk: m.short_name for m in municipalities_of(scope)}
-        # A municipality closed while its organizations still work keeps its row: the rows add up to the total.
-        names.update({ref.parent_id: ref.parent_name for ref in refs if ref.parent_id not in names})
-        names.pop(scope.pk, None)
-        parts = {pk: rollup(by_parent.get(pk, [])) for pk in [*names, scope.pk]}
-        rows = [
-            {"id": pk, "kind": "municipality", "name": name, "indicators": indicators(parts[pk])}
-            for pk, name in names.items()
-        ]
-        rows.append(
-            {
-                "id": scope.pk,
-                "kind": REGIONAL_ROW,
-                "name": REGIONAL_ROW_NAME,
-                "indicators": indicators(parts[scope.pk]),
-            }
-        )
-        total = rollup_aggregates(parts.values())  # the rows add up to the region
+        parts = {pk: rollup(items) for pk, items in by_parent.items()}
+        rows = _region_rows(scope, parts, {ref.parent_id: ref.parent_name for ref in refs})
+        total = rollup_aggregates(parts.values())
+        regional = [_ref_entry(ref) for ref in refs if ref.parent_id == scope.pk]
     else:
         rows = [
             {"id": entry["id"], "kind": "organization", "name": entry["short_name"], "indicators": entry["indicators"]}
             for entry in organizations
         ]
         total = rollup(kpis.values())
+        regional = []
     return {
         "indicators": indicators(total),
         "rows": rows,
         "organizations": organizations,
+        "lagging": lagging_entries[lagging_offset:end],
+        "lagging_total": len(lagging_entries),
+        "regional": regional,
     }
+
+
+def scope_organizations(
+    scope: Organization, period: Period, *, lagging_only: bool = False, offset: int = 0, limit: int | None = None
+) -> tuple[list[dict], int]:
+    """A page of the scope's organizations (or of its lagging ones), each with its indicators and
+    reasons to lag, in the dashboards' order; and how many there are in all.
+
+    Only the organizations of the page are read one by one, so a region's API can be paged through
+    without building 2,500 entries per request.
+    """
+    end = None if limit is None else offset + limit
+    if lagging_only:
+        summary = scope_rollups(scope_members(scope), period, lagging_offset=offset, lagging_limit=limit)
+        ids, total = [kpi.organization_id for kpi, _reasons in summary.lagging], summary.lagging_total
+        page = organization_refs(Organization.objects.filter(pk__in=ids))
+    else:
+        refs = organizations_under(scope)
+        page, total = refs[offset:end], len(refs)
+    kpis = organization_kpis([ref.id for ref in page], period)
+    reasons = lagging(kpis)
+    return [organization_entry(ref, kpis[ref.id], reasons.get(ref.id, [])) for ref in page], total
 
 
 def organization_card(ref: OrganizationRef, period: Period) -> dict:

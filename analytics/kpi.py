@@ -1,10 +1,12 @@
-"""The region's indicators (K1–K12): each an exact formula over the public projection tables.
+"""The region's indicators (K1–K12): each an exact formula over the public schema (never a tenant schema).
 
-Every function here reads only `analytics` tables (never a tenant schema) and aggregates in SQL, one
-query per table, so a region of 2,500 organizations costs the same handful of queries as one.
-`organization_kpis()` gives the inputs per organization; `rollup()` adds them up for a municipality
-or the region. The formulas, with worked examples, are in docs/kpi.md; the tests in
-analytics/tests/test_kpi.py check each one at its edges.
+Every function here reads only public tables — the `analytics` projections, and for K10 the regional
+bank of practices (`regional.PracticeCase`) — and aggregates in SQL, one query per table, so a region
+of 2,500 organizations costs the same handful of queries as one. `organization_kpis()` gives the
+inputs per organization; `rollup()` adds them up for a municipality or the region; `scope_rollups()`
+does the same additions in SQL, per municipality, for the regional dashboard. The formulas, with
+worked examples, are in docs/kpi.md; the tests in analytics/tests/test_kpi.py check each one at its
+edges.
 
 A period is any range of dates [start, end] (by default the current academic year, 1 Sep – 31 Aug).
 "Active in the period" means an interval that overlaps it: from ≤ end and to ≥ start.
@@ -12,14 +14,16 @@ A period is any range of dates [start, end] (by default the current academic yea
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from analytics.models import (
@@ -31,6 +35,9 @@ from analytics.models import (
     SatisfactionFact,
     StaffFact,
 )
+from institutional.models.pairs import EndReason, PairForm, PairKind
+from regional.models import PracticeCase
+from tenants.models import Organization
 
 COMPLETED_IN_FULL = "plan_completed"
 ENDED_EARLY = "ended_early"
@@ -128,6 +135,8 @@ class _Indicators:
     k8_over_cap: int = 0
     k11_stages: dict[int, list[int]] = field(default_factory=dict)  # position → [activities, done, overdue]
     k12_retained: Ratio = Ratio(0, 0)
+    k10_submitted: int = 0
+    k10_published: int = 0
 
     @property
     def k6_total(self) -> int:
@@ -147,6 +156,10 @@ class OrganizationKpi(_Indicators):
     def k1_implements(self) -> bool:
         return not self.k1_missing
 
+    @property
+    def k10_has_published(self) -> bool:
+        return self.k10_published > 0
+
 
 @dataclass(kw_only=True)
 class AggregateKpi(_Indicators):
@@ -155,6 +168,7 @@ class AggregateKpi(_Indicators):
     organizations: int = 0
     k1_implementing: Ratio = Ratio(0, 0)
     k9_published: Ratio = Ratio(0, 0)
+    k10_with_published: Ratio = Ratio(0, 0)  # organizations with a case published in the period
 
 
 def _overlapping(period: Period, start: str, end: str) -> Q:
@@ -180,20 +194,58 @@ def organization_kpis(organization_ids: Iterable[int], period: Period) -> dict[i
     For an academic year, the rows stored with each organization's projection (`OrganizationYearKpi`,
     computed by `compute_organization_kpis` in the same transaction as the facts) are read: one query
     for a whole region. Organizations without such a row, and any other period, are computed from the
-    fact tables.
+    fact tables. K10 is not part of an organization's projection (the region publishes its cases): it
+    is counted from the bank of practices by one more query.
     """
     ids = list(organization_ids)
     year = period.as_academic_year()
     if year is None or not ids:
-        return compute_organization_kpis(ids, period)
-    stored = OrganizationYearKpi.objects.filter(
-        organization_id__in=_ids_in(ids), academic_year=year, formulas_version=FORMULAS_VERSION
-    ).values_list("organization_id", "values")
-    result = {pk: kpi_from_json(pk, values) for pk, values in stored}
-    missing = [pk for pk in ids if pk not in result]
-    if missing:
-        result.update(compute_organization_kpis(missing, period))
-    return {pk: result[pk] for pk in ids}
+        result = compute_organization_kpis(ids, period)
+    else:
+        stored = OrganizationYearKpi.objects.filter(
+            organization_id__in=_ids_in(ids), academic_year=year, formulas_version=FORMULAS_VERSION
+        ).values_list("organization_id", "values")
+        result = {pk: kpi_from_json(pk, values) for pk, values in stored}
+        missing = [pk for pk in ids if pk not in result]
+        if missing:
+            result.update(compute_organization_kpis(missing, period))
+        result = {pk: result[pk] for pk in ids}
+    if ids:
+        for pk, submitted, published in _practice_counts(ids, period):
+            result[pk].k10_submitted, result[pk].k10_published = submitted, published
+    return result
+
+
+def _practices_sql(organizations: str, period: Period) -> tuple[str, list]:
+    """K10 per organization — rows (organization_id, submitted, published) — for the organizations the SQL
+    condition `organizations` on `c.organization_id` selects (its own parameters follow the returned ones).
+
+    A case counts as submitted in the period when the day of `submitted_at` (its first submission) is
+    in it, and as published when the day of `published_at` is; the day is taken in the organization's
+    time zone, as every other date of an organization.
+    """
+    day = "(c.{field} AT TIME ZONE COALESCE(NULLIF(o.time_zone, ''), %s))::date BETWEEN %s AND %s"
+    sql = f"""
+        SELECT c.organization_id,
+               COUNT(*) FILTER (WHERE {day.format(field="submitted_at")}) AS submitted,
+               COUNT(*) FILTER (WHERE {day.format(field="published_at")}) AS published
+        FROM {PracticeCase._meta.db_table} c
+        JOIN {Organization._meta.db_table} o ON o.id = c.organization_id
+        WHERE (c.submitted_at IS NOT NULL OR c.published_at IS NOT NULL) AND {organizations}
+        GROUP BY c.organization_id
+    """  # noqa: S608 - table names only, values are parameters
+    return sql, [settings.TIME_ZONE, period.start, period.end] * 2
+
+
+def _practice_counts(ids: list[int], period: Period) -> list[tuple[int, int, int]]:
+    """K10 of each organization that has cases in the period (one query); the others have none."""
+    sql, params = _practices_sql("c.organization_id = ANY(%s)", period)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({sql}) counts WHERE submitted > 0 OR published > 0",  # noqa: S608
+            [*params, ids],
+        )
+        return cursor.fetchall()
 
 
 def kpi_to_json(kpi: OrganizationKpi) -> dict:
@@ -267,6 +319,8 @@ def kpi_from_json(organization_id: int, data: dict) -> OrganizationKpi:
         k8_over_cap=data["k8_over_cap"],
         k11_stages={int(position): list(values) for position, values in data["k11_stages"].items()},
         k12_retained=_ratio(data["k12_retained"]),
+        k10_submitted=0,  # never stored: counted from the bank of practices by `organization_kpis`
+        k10_published=0,
     )
     return kpi
 
@@ -505,16 +559,23 @@ def _add_indicators(total: _Indicators, part: _Indicators) -> None:
         for index, value in enumerate(values):
             stage[index] += value
     total.k12_retained += part.k12_retained
+    total.k10_submitted += part.k10_submitted
+    total.k10_published += part.k10_published
+
+
+def _add_organization(total: AggregateKpi, kpi: OrganizationKpi) -> None:
+    total.organizations += 1
+    total.k1_implementing += Ratio(int(kpi.k1_implements), 1)
+    total.k9_published += Ratio(int(kpi.k9_published), 1)
+    total.k10_with_published += Ratio(int(kpi.k10_has_published), 1)
+    _add_indicators(total, kpi)
 
 
 def rollup(kpis: Iterable[OrganizationKpi]) -> AggregateKpi:
     """Indicators of a set of organizations: shares are sums of numerators over sums of denominators."""
     total = AggregateKpi()
     for kpi in kpis:
-        total.organizations += 1
-        total.k1_implementing += Ratio(int(kpi.k1_implements), 1)
-        total.k9_published += Ratio(int(kpi.k9_published), 1)
-        _add_indicators(total, kpi)
+        _add_organization(total, kpi)
     return total
 
 
@@ -525,12 +586,16 @@ def rollup_aggregates(parts: Iterable[AggregateKpi]) -> AggregateKpi:
         total.organizations += part.organizations
         total.k1_implementing += part.k1_implementing
         total.k9_published += part.k9_published
+        total.k10_with_published += part.k10_with_published
         _add_indicators(total, part)
     return total
 
 
 def lagging(kpis: dict[int, OrganizationKpi]) -> dict[int, list[str]]:
-    """Organizations that lag, each with the reasons (K1 conditions missing, overdue items, over-cap mentors)."""
+    """Organizations that lag, each with the reasons (K1 conditions missing, overdue items, over-cap mentors).
+
+    `scope_rollups` selects the same organizations in SQL (its `lags`): change both together.
+    """
     reasons: dict[int, list[str]] = defaultdict(list)
     for pk, kpi in kpis.items():
         reasons[pk].extend(kpi.k1_missing)
@@ -540,3 +605,278 @@ def lagging(kpis: dict[int, OrganizationKpi]) -> dict[int, list[str]]:
         if kpi.k8_over_cap:
             reasons[pk].append(f"наставники сверх предельной нагрузки: {kpi.k8_over_cap}")
     return {pk: items for pk, items in reasons.items() if items}
+
+
+# --- a scope's roll-ups in SQL (the regional dashboard) --------------------------------------------
+
+# What `scope_rollups` sums of each stored row (`kpi_to_json`): [numerator, denominator] pairs, [sum,
+# count] means and plain counts; the breakdowns whose keys are the codes of a fixed list are summed
+# key by key in columns, the open-ended ones (loads, stage positions) row by row.
+_STORED_RATIOS = ("k2_engaged", "k3_young_with_mentor", "k12_retained")
+_STORED_MEANS = ("k7_mentors", "k7_mentees")
+_STORED_COUNTS = ("k4_network", "k4_local", "k5_active", "k5_completed", "k5_extended", "k8_over_cap")
+
+
+def _stored_breakdowns() -> dict[str, list[str]]:
+    return {
+        "k4_by_form": list(PairForm.values),
+        "k4_by_kind": list(PairKind.values),
+        "k5_ended_early": list(EndReason.values),
+        "k6_overdue": list(K6_KINDS),
+    }
+
+
+@dataclass
+class ScopeRollups:
+    """A scope's indicators per group of its organizations, and one page of its lagging organizations."""
+
+    groups: dict[int, AggregateKpi]  # group (municipality) id → the roll-up of its organizations
+    lagging_total: int
+    # (the organization's inputs, its reasons to lag) in the order of the members, from the offset on.
+    lagging: list[tuple[OrganizationKpi, list[str]]]
+
+
+def scope_rollups(
+    members: QuerySet, period: Period, *, lagging_offset: int = 0, lagging_limit: int | None = None
+) -> ScopeRollups:
+    """`rollup()` of each group of a scope's organizations, computed in SQL, and a page of `lagging()`.
+
+    `members` is a queryset of tuples (organization id, group id, group name, name): the scope's
+    organizations and the group (municipality) each is counted under (`analytics.scope.scope_members`).
+    The result is the same as `rollup(organization_kpis(...).values())` per group, without decoding a
+    row per organization: for an academic year PostgreSQL sums the stored rows (`OrganizationYearKpi`)
+    per group; organizations without a row of the current formulas — and all of them, for any other
+    period — are computed from the facts and added in Python; K10 is counted per group from the bank of
+    practices. Only the lagging organizations of the requested page are decoded (ordered by group name,
+    name and id, as `organizations_under` orders them). One statement whatever the size of the scope;
+    when organizations had to be computed from the facts, their fact queries and, if one of them lags,
+    one more for the page.
+    """
+    members_sql, members_params = members.query.sql_with_params()
+    year = period.as_academic_year()
+    breakdowns = _stored_breakdowns()
+    yearly = OrganizationYearKpi._meta.db_table
+    # Each stored row's JSON is taken apart once, into a narrow row of numbers and the small objects of
+    # the breakdowns; the sums below read plain columns. (`->>` and a cast from text is the cheapest
+    # way PostgreSQL has to read a number out of a JSON value.)
+    fields = [
+        "y.values->'k1_missing' = '[]'::jsonb AS implements",
+        "y.values->>'k9_published' = 'true' AS k9_published",
+    ]
+    for name in _STORED_RATIOS:
+        fields += [f"(y.values->'{name}'->>0)::int AS {name}_n", f"(y.values->'{name}'->>1)::int AS {name}_d"]
+    for name in _STORED_MEANS:
+        fields += [f"(y.values->'{name}'->>0)::numeric AS {name}_n", f"(y.values->'{name}'->>1)::int AS {name}_d"]
+    fields += [f"(y.values->>'{name}')::int AS {name}" for name in _STORED_COUNTS]
+    fields += [f"y.values->'{name}' AS {name}" for name in (*breakdowns, "k8_loads", "k11_stages")]
+    counts = [
+        "COUNT(*)",
+        "COUNT(*) FILTER (WHERE implements)",
+        "COUNT(*) FILTER (WHERE k9_published)",
+        "COUNT(*) FILTER (WHERE lags)",
+    ]
+    for name in _STORED_RATIOS:
+        counts += [f"SUM({name}_n)", f"SUM({name}_d)"]
+    counts += [f"SUM({name}_d)" for name in _STORED_MEANS]
+    counts += [f"SUM({name})" for name in _STORED_COUNTS]
+    count_params: list = []
+    for name, keys in breakdowns.items():
+        counts += [f"SUM(({name}->>%s)::int)" for _key in keys]
+        count_params += keys
+    # Rows whose breakdown has a key outside its list (none by construction: the keys are codes of the
+    # choices) are counted here, and that breakdown is then summed key by key (`_breakdown_sums`).
+    for name, keys in breakdowns.items():
+        counts.append(f"COUNT(*) FILTER (WHERE {name} - %s::text[] <> '{{}}'::jsonb)")
+        count_params.append(keys)
+    sums = [f"SUM({name}_n)" for name in _STORED_MEANS]
+    # The same condition as `lagging()`: a K1 condition missing, an overdue item of a K6 kind, a mentor
+    # over the cap.
+    lags = " OR ".join(
+        [
+            "NOT implements",
+            "COALESCE(k8_over_cap, 0) <> 0",
+            *[f"COALESCE((k6_overdue->>'{kind}')::int, 0) <> 0" for kind in K6_KINDS],
+        ]
+    )
+    practices_sql, practices_params = _practices_sql(
+        "c.organization_id IN (SELECT organization_id FROM members)", period
+    )
+    head = f"""
+        WITH members(organization_id, group_id, group_name, name) AS ({members_sql}),
+        stored AS MATERIALIZED (
+            SELECT *, ({lags}) AS lags
+            FROM (
+                SELECT m.organization_id, m.group_id, m.group_name, m.name, {", ".join(fields)}
+                FROM members m
+                JOIN {yearly} y
+                  ON y.organization_id = m.organization_id AND y.academic_year = %s AND y.formulas_version = %s
+            ) taken_apart
+        )
+    """  # noqa: S608 - a table name and SQL built here from constants, values are parameters
+    head_params = [*members_params, year, FORMULAS_VERSION]
+    # One statement, rows (part, group, key, counts, sums, stored JSON); open-ended breakdowns (loads,
+    # stage positions) are expanded with jsonb_object_keys, which PostgreSQL streams row by row.
+    sql = f"""{head}
+        SELECT 'stored', group_id, NULL, ARRAY[{", ".join(counts)}]::bigint[], ARRAY[{", ".join(sums)}], NULL
+        FROM stored GROUP BY group_id
+        UNION ALL
+        SELECT 'k8_loads', group_id, key, ARRAY[SUM((k8_loads->>key)::int)]::bigint[], NULL, NULL
+        FROM (SELECT group_id, k8_loads, jsonb_object_keys(k8_loads) AS key FROM stored) loads
+        GROUP BY group_id, key
+        UNION ALL
+        SELECT 'k11_stages', group_id, key,
+               ARRAY[
+                   SUM((k11_stages->key->>0)::int), SUM((k11_stages->key->>1)::int), SUM((k11_stages->key->>2)::int)
+               ]::bigint[],
+               NULL, NULL
+        FROM (SELECT group_id, k11_stages, jsonb_object_keys(k11_stages) AS key FROM stored) stages
+        GROUP BY group_id, key
+        UNION ALL
+        SELECT 'missing', m.group_id, m.organization_id::text, NULL, NULL, NULL
+        FROM members m
+        WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.organization_id = m.organization_id)
+        UNION ALL
+        SELECT 'k10', m.group_id, NULL,
+               ARRAY[SUM(p.submitted), SUM(p.published), COUNT(*) FILTER (WHERE p.published > 0)]::bigint[],
+               NULL, NULL
+        FROM members m JOIN ({practices_sql}) p ON p.organization_id = m.organization_id
+        GROUP BY m.group_id
+        UNION ALL
+        SELECT 'lagging', page.group_id, page.organization_id::text, ARRAY[page.position]::bigint[], NULL,
+               y.values::text
+        FROM (
+            SELECT group_id, organization_id,
+                   row_number() OVER (ORDER BY group_name COLLATE "C", name COLLATE "C", organization_id) AS position
+            FROM stored WHERE lags
+            ORDER BY position LIMIT %s OFFSET %s
+        ) page
+        JOIN {yearly} y
+          ON y.organization_id = page.organization_id AND y.academic_year = %s AND y.formulas_version = %s
+    """  # noqa: S608 - table names and SQL built here from constants, values are parameters
+    params = [
+        *head_params,
+        *count_params,
+        *practices_params,
+        lagging_limit,
+        lagging_offset,
+        year,
+        FORMULAS_VERSION,
+    ]
+
+    groups: dict[int, AggregateKpi] = defaultdict(AggregateKpi)
+    missing: dict[int, int] = {}  # organization → group
+    practices: dict[int, list[int]] = {}
+    page: list[tuple[int, int, str | None]] = []  # (position, organization, stored JSON)
+    unlisted_keys: set[str] = set()
+    lagging_stored = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for part, group_id, key, numbers, sums, data in cursor.fetchall():
+            if part == "missing":
+                missing[int(key)] = group_id
+            elif part == "lagging":
+                page.append((numbers[0], int(key), data))
+            elif part == "stored":
+                lagging_stored += _stored_sums(groups[group_id], numbers, sums, breakdowns, unlisted_keys)
+            elif part == "k8_loads":
+                groups[group_id].k8_loads[int(key)] = numbers[0]
+            elif part == "k11_stages":
+                groups[group_id].k11_stages[int(key)] = numbers
+            else:
+                practices[group_id] = numbers
+        for name in sorted(unlisted_keys):
+            _breakdown_sums(cursor, head, head_params, name, groups)
+
+    computed = compute_organization_kpis(sorted(missing), period) if missing else {}
+    lagging_computed = lagging(computed)
+    for pk, kpi in computed.items():
+        _add_organization(groups[missing[pk]], kpi)
+    for group_id, total in groups.items():
+        submitted, published, with_published = practices.get(group_id, [0, 0, 0])
+        total.k10_submitted, total.k10_published = submitted, published
+        total.k10_with_published = Ratio(with_published, total.organizations)
+
+    if lagging_computed:  # organizations computed from the facts lag too: the page is chosen among all
+        rows = _lagging_page(
+            head, head_params, year, sorted(lagging_computed), offset=lagging_offset, limit=lagging_limit
+        )
+    else:
+        rows = [(pk, data) for _position, pk, data in sorted(page)]
+    entries = []
+    for pk, data in rows:
+        kpi = computed[pk] if data is None else kpi_from_json(pk, json.loads(data))
+        entries.append((kpi, lagging_computed.get(pk) or lagging({pk: kpi})[pk]))
+    return ScopeRollups(groups=dict(groups), lagging_total=lagging_stored + len(lagging_computed), lagging=entries)
+
+
+def _stored_sums(
+    total: AggregateKpi,
+    counts: list[int | None],
+    sums: list[Decimal | None],
+    breakdowns: dict[str, list[str]],
+    unlisted: set[str],
+) -> int:
+    """Put a group's sums of stored rows (a 'stored' row of `scope_rollups`) into its roll-up; returns how
+    many of the rows lag. Breakdowns with keys outside their list are added to `unlisted`."""
+    numbers = iter(counts)
+
+    def count() -> int:
+        return next(numbers) or 0
+
+    organizations, implementing, published, lagging_rows = count(), count(), count(), count()
+    total.organizations += organizations
+    total.k1_implementing += Ratio(implementing, organizations)
+    total.k9_published += Ratio(published, organizations)
+    for name in _STORED_RATIOS:
+        setattr(total, name, getattr(total, name) + Ratio(count(), count()))
+    for name, mean_total in zip(_STORED_MEANS, sums, strict=True):
+        setattr(total, name, getattr(total, name) + Mean(Decimal(0) if mean_total is None else mean_total, count()))
+    for name in _STORED_COUNTS:
+        setattr(total, name, getattr(total, name) + count())
+    for name, keys in breakdowns.items():
+        breakdown = getattr(total, name)
+        for key in keys:
+            value = next(numbers)
+            if value is not None:  # the key is in at least one row: kept, as `rollup` keeps it, even when 0
+                breakdown[key] = breakdown.get(key, 0) + value
+    for name in breakdowns:
+        if count():
+            unlisted.add(name)
+    return lagging_rows
+
+
+def _breakdown_sums(cursor, head: str, head_params: list, name: str, groups: dict[int, AggregateKpi]) -> None:
+    """Sum one breakdown of the stored rows key by key, whatever its keys (replaces the column sums)."""
+    cursor.execute(
+        f"{head} SELECT group_id, key, SUM(value::int) FROM stored, jsonb_each_text({name}) "  # noqa: S608
+        "GROUP BY group_id, key",
+        head_params,
+    )
+    sums: dict[int, Counter] = defaultdict(Counter)
+    for group_id, key, value in cursor.fetchall():
+        sums[group_id][key] = int(value)
+    for group_id, counts in sums.items():
+        setattr(groups[group_id], name, counts)
+
+
+def _lagging_page(
+    head: str, head_params: list, year: int | None, also: list[int], *, offset: int, limit: int | None
+) -> list[tuple[int, str | None]]:
+    """(organization id, its stored row's JSON or None) of the lagging organizations from `offset`, at
+    most `limit` of them: the stored rows that lag and the organizations `also` (computed from the facts
+    and found lagging), in the order of the members (`head` is the WITH clause of `scope_rollups`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""{head}
+            SELECT m.organization_id, y.values::text
+            FROM members m
+            LEFT JOIN stored s ON s.organization_id = m.organization_id
+            LEFT JOIN {OrganizationYearKpi._meta.db_table} y
+              ON y.organization_id = s.organization_id AND y.academic_year = %s AND y.formulas_version = %s
+            WHERE s.lags OR m.organization_id = ANY(%s)
+            ORDER BY m.group_name COLLATE "C", m.name COLLATE "C", m.organization_id
+            LIMIT %s OFFSET %s
+            """,  # noqa: S608 - a table name and SQL built here from constants, values are parameters
+            [*head_params, year, FORMULAS_VERSION, also, limit, offset],
+        )
+        return cursor.fetchall()

@@ -7,6 +7,10 @@ one wins with the newer data). `refresh_organization()` does both and is idempot
 twice leaves the same rows. `verify_organization()` recomputes and lists every difference from what
 is stored (the `verify_projections` command).
 
+The organization's entries of the unified regional mentor bank (`regional.BankMentor`, see
+`regional.bank`) are part of what it publishes: computed, stored and verified with the facts, in
+the same transaction.
+
 Refreshes are triggered after the commit of every write (`mark_dirty`, called by
 `nastavnik.audit.actor_context`, which every write service uses) and by a daily reconciliation of
 every organization.
@@ -35,6 +39,8 @@ from analytics.models import (
     SatisfactionFact,
     StaffFact,
 )
+from regional.bank import BANK_FIELDS, bank_rows, bank_store, unindexed_rows
+from regional.models import BankMentor
 
 # The projection tables of one organization besides its facts row, with the fields that are compared.
 ROW_TABLES = {
@@ -60,6 +66,9 @@ ROW_TABLES = {
     "participations": (ParticipationFact, ("pair_id", "staff_id", "role", "from_date", "to_date")),
     "satisfaction": (SatisfactionFact, ("pair_id", "role", "score", "pair_ended_on")),
     "roadmap": (RoadmapStageFact, ("academic_year", "position", "title", "activities", "done", "overdue")),
+    # The organization's mentors listed in the regional bank (only what each consented to publish);
+    # stored by `regional.bank.bank_store`, which keeps the ids of rows that stay and indexes them.
+    "bank": (BankMentor, BANK_FIELDS),
 }
 SUMMARY_FIELDS = (
     "as_of",
@@ -128,8 +137,12 @@ def compute_facts(*, today: date | None = None) -> Facts:
     curator = (
         Appointment.objects.filter(role=Appointment.Role.CURATOR, ended_on__isnull=True).order_by("starts_on").first()
     )
+    # Outside (network) mentors are counted by their own organization, never here.
+    outside = set(Staff.objects.filter(is_outside=True).values_list("pk", flat=True))
     staff = list(
-        Staff.objects.values_list("pk", "hire_date", "dismissal_date", "status", "pedagogical_experience_years")
+        Staff.objects.filter(is_outside=False).values_list(
+            "pk", "hire_date", "dismissal_date", "status", "pedagogical_experience_years"
+        )
     )
     from institutional.models.staff import YOUNG_SPECIALIST_MAX_YEARS
 
@@ -176,7 +189,7 @@ def compute_facts(*, today: date | None = None) -> Facts:
                 "program_extended": pair.pk in extended,
             }
         )
-        participation_rows.extend(_mentor_segments(pair, end))
+        participation_rows.extend(row for row in _mentor_segments(pair, end) if row["staff_id"] not in outside)
         for participant in participants:
             participation_rows.append(
                 {
@@ -189,9 +202,12 @@ def compute_facts(*, today: date | None = None) -> Facts:
             )
 
     loads = mentor_loads()
-    active_mentors = list(MentorEntry.objects.filter(is_active=True).values_list("pk", flat=True))
+    outside_entries = set(MentorEntry.objects.filter(home_organization_id__isnull=False).values_list("pk", flat=True))
+    active_mentors = list(
+        MentorEntry.objects.filter(is_active=True, home_organization_id__isnull=True).values_list("pk", flat=True)
+    )
     load_counts = Counter(loads.get(pk, 0) for pk in active_mentors)
-    over_cap = sum(1 for load in loads.values() if load > rules.mentees_per_mentor_max)
+    over_cap = sum(1 for pk, load in loads.items() if pk not in outside_entries and load > rules.mentees_per_mentor_max)
 
     overdue = Counter(d.kind for d in open_deadlines(today=today) if d.is_overdue)
 
@@ -247,6 +263,7 @@ def compute_facts(*, today: date | None = None) -> Facts:
             "participations": participation_rows,
             "satisfaction": _satisfaction_rows(),
             "roadmap": list(stage_rows.values()),
+            "bank": bank_rows(),
         },
     )
 
@@ -295,6 +312,9 @@ def store_facts(organization_id: int, facts: Facts, *, computed_at=None) -> None
         )
         OrganizationFacts.objects.select_for_update().get(organization_id=organization_id)
         for name, (model, _fields) in ROW_TABLES.items():
+            if model is BankMentor:
+                bank_store(organization_id, facts.rows.get(name, []))
+                continue
             model.objects.filter(organization_id=organization_id).delete()
             model.objects.bulk_create(
                 [model(organization_id=organization_id, **row) for row in facts.rows.get(name, [])], batch_size=2000
@@ -379,7 +399,12 @@ def verify_organization(organization) -> list[str]:
                         f"{name}: в проекции {actual['summary'][name]!r}, пересчёт даёт {expected['summary'][name]!r}"
                     )
         elif expected[key] != actual[key]:
-            differences.append(f"{key}: в проекции {len(actual[key])} строк, пересчёт даёт {len(expected[key])}")
+            if len(expected[key]) == len(actual[key]):
+                differences.append(f"{key}: строки проекции ({len(actual[key])}) расходятся с пересчётом")
+            else:
+                differences.append(f"{key}: в проекции {len(actual[key])} строк, пересчёт даёт {len(expected[key])}")
+    if unindexed := unindexed_rows(organization.pk):
+        differences.append(f"bank: у {unindexed} строк не заполнен поисковый индекс")
     differences.extend(_year_kpi_differences(organization.pk))
     return differences
 

@@ -46,6 +46,9 @@ INDICATOR_COLUMNS = {
     "k7_mentee_n": "К7: анкет наставляемых",
     "k8_over_cap": "К8: наставников сверх предельной нагрузки",
     "k9_published": "К9: раздел «Наставничество» опубликован (1 — да)",
+    "k10_submitted": "К10: кейсов лучших практик направлено на рассмотрение",
+    "k10_published": "К10: кейсов опубликовано в банке практик",
+    "k10_has_published": "К10: есть кейс, опубликованный в периоде (1 — да)",
     "k12_retained": "К12: бывших наставляемых работают через год",
     "k12_former": "К12: бывших наставляемых (программа окончена год назад)",
 }
@@ -89,6 +92,9 @@ def organization_row(ref: OrganizationRef, kpi: OrganizationKpi) -> dict:
             "k7_mentee_n": kpi.k7_mentees.count,
             "k8_over_cap": kpi.k8_over_cap,
             "k9_published": int(kpi.k9_published),
+            "k10_submitted": kpi.k10_submitted,
+            "k10_published": kpi.k10_published,
+            "k10_has_published": int(kpi.k10_has_published),
             "k12_retained": kpi.k12_retained.numerator,
             "k12_former": kpi.k12_retained.denominator,
         }

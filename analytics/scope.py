@@ -44,15 +44,18 @@ class OrganizationRef:
         )
 
 
-def organizations_under(scope: Organization) -> list[OrganizationRef]:
-    """The active educational organizations the scope answers for, by parent then name."""
+def _organizations(scope: Organization):
+    """The active educational organizations the scope answers for (a queryset)."""
     queryset = Organization.objects.filter(level=Level.ORGANIZATION, is_active=True)
     if scope.level == Level.REGION:
-        queryset = queryset.filter(Q(parent=scope) | Q(parent__parent=scope))
-    elif scope.level == Level.MUNICIPALITY:
-        queryset = queryset.filter(parent=scope)
-    else:
-        queryset = queryset.filter(pk=scope.pk)
+        return queryset.filter(Q(parent=scope) | Q(parent__parent=scope))
+    if scope.level == Level.MUNICIPALITY:
+        return queryset.filter(parent=scope)
+    return queryset.filter(pk=scope.pk)
+
+
+def organization_refs(queryset) -> list[OrganizationRef]:
+    """The organizations of a queryset as the pages name them, by parent, name and id."""
     kind_labels = dict(OrganizationKind.choices)
     refs = [
         OrganizationRef(
@@ -63,19 +66,44 @@ def organizations_under(scope: Organization) -> list[OrganizationRef]:
             kind=kind,
             kind_label=kind_labels.get(kind, ""),
             parent_id=parent_id,
-            parent_name=parent_name,
+            parent_name=parent_name or "",
         )
         for pk, code, short_name, full_name, kind, parent_id, parent_name in queryset.values_list(
             "pk", "code", "short_name", "full_name", "kind", "parent_id", "parent__short_name"
         )
     ]
-    return sorted(refs, key=lambda ref: (ref.parent_name, ref.short_name))
+    return sorted(refs, key=lambda ref: (ref.parent_name, ref.short_name, ref.id))
+
+
+def organizations_under(scope: Organization) -> list[OrganizationRef]:
+    """The active educational organizations the scope answers for, by parent, name and id."""
+    return organization_refs(_organizations(scope))
+
+
+def scope_members(scope: Organization):
+    """The scope's organizations for `analytics.kpi.scope_rollups`: (id, parent id, parent name, name),
+    grouped by parent — a municipality, or the region itself for regional subordination."""
+    return _organizations(scope).values_list("pk", "parent_id", "parent__short_name", "short_name").order_by()
+
+
+def regional_subordination(region: Organization) -> list[OrganizationRef]:
+    """The region's own active educational organizations (not under a municipality), by name."""
+    return organization_refs(Organization.objects.filter(level=Level.ORGANIZATION, is_active=True, parent=region))
 
 
 def municipalities_of(region: Organization) -> list[Organization]:
     """The region's active municipalities, by name."""
     return list(
         Organization.objects.filter(level=Level.MUNICIPALITY, parent=region, is_active=True).order_by("short_name")
+    )
+
+
+def municipality_names(region: Organization) -> dict[int, str]:
+    """The region's active municipalities, id → name, by name (`municipalities_of` without the models)."""
+    return dict(
+        Organization.objects.filter(level=Level.MUNICIPALITY, parent=region, is_active=True)
+        .order_by("short_name")
+        .values_list("pk", "short_name")
     )
 
 

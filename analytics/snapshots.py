@@ -34,6 +34,9 @@ HEADLINE_LABELS = {
     "k7_mentees": "К7 — удовлетворённость наставляемых",
     "k8_over_cap": "К8 — наставников сверх нагрузки",
     "k9": "К9 — опубликован раздел «Наставничество»",
+    "k10": "К10 — организации с опубликованной лучшей практикой",
+    "k10_published": "К10 — лучших практик опубликовано",
+    "k10_submitted": "К10 — лучших практик направлено на рассмотрение",
     "k11": "К11 — выполнение дорожных карт",
     "k12": "К12 — закрепление бывших наставляемых",
 }
@@ -44,8 +47,9 @@ def headline(kpi: OrganizationKpi | AggregateKpi) -> dict:
     if isinstance(kpi, OrganizationKpi):
         k1 = Ratio(int(kpi.k1_implements), 1)
         k9 = Ratio(int(kpi.k9_published), 1)
+        k10 = Ratio(int(kpi.k10_has_published), 1)
     else:
-        k1, k9 = kpi.k1_implementing, kpi.k9_published
+        k1, k9, k10 = kpi.k1_implementing, kpi.k9_published, kpi.k10_with_published
     done = sum(stage[1] for stage in kpi.k11_stages.values())
     activities = sum(stage[0] for stage in kpi.k11_stages.values())
     return {
@@ -59,6 +63,9 @@ def headline(kpi: OrganizationKpi | AggregateKpi) -> dict:
         "k7_mentees": [float(kpi.k7_mentees.total), kpi.k7_mentees.count],
         "k8_over_cap": kpi.k8_over_cap,
         "k9": [k9.numerator, k9.denominator],
+        "k10": [k10.numerator, k10.denominator],
+        "k10_published": kpi.k10_published,
+        "k10_submitted": kpi.k10_submitted,
         "k11": [done, activities],
         "k12": [kpi.k12_retained.numerator, kpi.k12_retained.denominator],
     }
@@ -73,8 +80,8 @@ def take_snapshots(region: Organization, *, on: date | None = None, as_recorded:
 
     A daily snapshot holds the indicators of the whole current academic year as the projections
     show them that day. `as_recorded=True` reconstructs a past day instead (a backfill): the period
-    ends on that day, so pairs, people and documents dated later are left out; the overdue and load
-    counts (K6, K8), which the projections keep only for today, are today's.
+    ends on that day, so pairs, people, documents and cases of practice dated later are left out;
+    the overdue and load counts (K6, K8), which the projections keep only for today, are today's.
     """
     on = on or timezone.localdate()
     year = academic_year_of(on)

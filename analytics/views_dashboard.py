@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from analytics.access import monitoring_required
 from analytics.dashboard import (
+    LAGGING_PAGE,
     PeriodChoice,
     format_mean,
     format_percent,
@@ -87,7 +88,10 @@ def _breadcrumbs(request, choice: PeriodChoice, *, municipality=None, organizati
 
 
 def _scope_page(request, scope: Organization, choice: PeriodChoice, crumbs):
-    overview = scope_overview(scope, choice.period, every_organization=False)
+    every_lagging = request.GET.get("lagging") == "all"
+    overview = scope_overview(
+        scope, choice.period, every_organization=False, lagging_limit=None if every_lagging else LAGGING_PAGE
+    )
     in_period, since_year_start = snapshots_of(scope.pk, choice.period)
     rows_are_organizations = scope.level != Level.REGION
     rows = []
@@ -107,14 +111,13 @@ def _scope_page(request, scope: Organization, choice: PeriodChoice, crumbs):
         )
     lagging_entries = [
         {**entry, "url": _with_query(reverse("monitoring:organization", args=[entry["id"]]), choice)}
-        for entry in overview["organizations"]
-        if entry["lagging_reasons"]
+        for entry in overview["lagging"]
     ]
     regional = [
         {**entry, "url": _with_query(reverse("monitoring:organization", args=[entry["id"]]), choice)}
-        for entry in overview["organizations"]
-        if scope.level == Level.REGION and entry["parent_id"] == scope.pk
+        for entry in overview["regional"]
     ]
+    page_query = "&".join(filter(None, [choice.query, "lagging=all"]))
     values = overview["indicators"]
     return render(
         request,
@@ -130,6 +133,11 @@ def _scope_page(request, scope: Organization, choice: PeriodChoice, crumbs):
             "rows_are_organizations": rows_are_organizations,
             "regional_organizations": regional,
             "lagging": lagging_entries,
+            "lagging_total": overview["lagging_total"],
+            "lagging_all_url": f"{request.path}?{page_query}#lagging",
+            "lagging_first_url": f"{_with_query(request.path, choice)}#lagging",
+            "every_lagging": every_lagging,
+            "lagging_page": LAGGING_PAGE,
             "trend": trend_chart(in_period),
         },
     )

@@ -8,16 +8,17 @@ schema holds real raw records. The projection tables of every other organization
 with a deterministic, realistic volume of facts (40 staff, about 8 pairs with their participants,
 satisfaction answers and 4 roadmap stages per organization: about 100,000 staff facts and 20,000
 pairs for the region), since generating raw records through the services for 2,500 schemas would
-take hours.
+take hours; about one organization in five has cases in the bank of practices (K10).
 
 Measured side by side in the same run, interleaved so that load from other users of this shared
 machine hits both alike:
 
-- **projections**: everything the regional dashboard shows for the academic year, as its page and
-  API build it (``analytics.dashboard.scope_overview``): the organizations of the region, every
-  indicator's inputs per organization (read from the rows stored with each projection), the roll-up
-  per municipality and for the region, and the lagging organizations with their reasons -- 30
-  repetitions;
+- **projections**: everything the regional dashboard shows for the academic year, as its page
+  builds it (``analytics.dashboard.scope_overview(..., every_organization=False,
+  lagging_limit=LAGGING_PAGE)``): the indicators stored with each organization's projection added up
+  per municipality by PostgreSQL (``analytics.kpi.scope_rollups``), K10 counted from the bank of
+  practices, the region's total, and the first page of lagging organizations with their reasons --
+  30 repetitions;
 - **naive baseline**: a loop over the tenant schemas of the region's organizations that reads each
   one's raw tables (``compute_facts()`` in each schema, the same reading the projection does once per
   write) -- 3 repetitions. Most schemas are empty here, so the baseline is a lower bound of its cost
@@ -36,7 +37,7 @@ import json
 import random
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bench import BENCH_DATABASE, Target, run_worker
 
@@ -188,6 +189,44 @@ def _fill_projections(organization_ids: list[int], year: int, rng: random.Random
         )
 
 
+def _fill_practices(refs, region, year: int, rng: random.Random) -> None:
+    """Cases of best practice for about a fifth of the organizations, in every state, dated in the year."""
+    from django.utils import timezone
+
+    from regional.models import PracticeCase
+
+    statuses = list(PracticeCase.Status)
+    start = timezone.make_aware(datetime(year, 9, 1, 12))
+    cases = []
+    for ref in refs:
+        if rng.random() >= 0.2:
+            continue
+        for program_id in range(1, rng.randint(1, 3) + 1):
+            status = rng.choice(statuses)
+            submitted = None if status == PracticeCase.Status.DRAFT else start + timedelta(days=rng.randint(0, 300))
+            published = submitted + timedelta(days=20) if status == PracticeCase.Status.PUBLISHED else None
+            cases.append(
+                PracticeCase(
+                    organization_id=ref.id,
+                    municipality_id=None if ref.parent_id == region.pk else ref.parent_id,
+                    region=region,
+                    pair_id=program_id,
+                    program_id=program_id,
+                    title=f"Кейс {program_id}",
+                    problem="Адаптация молодого педагога",
+                    goal="Уверенное ведение уроков",
+                    form="teacher_teacher",
+                    kinds=["traditional"],
+                    activities="Посещение и разбор уроков",
+                    results="Программа выполнена",
+                    status=status,
+                    submitted_at=submitted,
+                    published_at=published,
+                )
+            )
+    PracticeCase.objects.bulk_create(cases, batch_size=2000)
+
+
 def worker() -> None:
     from bench import bench_database
 
@@ -195,7 +234,7 @@ def worker() -> None:
         from django.db import connection
         from django_tenants.utils import schema_context
 
-        from analytics.dashboard import scope_overview
+        from analytics.dashboard import LAGGING_PAGE, scope_overview
         from analytics.exports import build_export
         from analytics.kpi import Period
         from analytics.models import ExportJob, OrganizationFacts
@@ -219,6 +258,7 @@ def worker() -> None:
         refs = organizations_under(region)
         filled = set(OrganizationFacts.objects.values_list("organization_id", flat=True))
         _fill_projections([ref.id for ref in refs if ref.id not in filled], year, random.Random(2026))
+        _fill_practices(refs, region, year, random.Random(2027))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         schemas = list(
@@ -227,7 +267,7 @@ def worker() -> None:
 
         def projections() -> float:
             began = time.perf_counter()
-            scope_overview(region, period, every_organization=False)  # as the region's page asks
+            scope_overview(region, period, every_organization=False, lagging_limit=LAGGING_PAGE)  # as the page asks
             return time.perf_counter() - began
 
         def naive() -> float:

@@ -20,6 +20,22 @@ from docx.shared import Cm, Pt
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+# Month names as a calendar heading shows them («Январь 2027»).
+MONTHS = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+]
+
 MONTHS_GENITIVE = [
     "января",
     "февраля",

@@ -1,16 +1,25 @@
 """The project's own model documents, published to every organization (public schema data).
 
 Written by the project (not copied from any region's papers): a model regulation on the mentoring
-system and a model roadmap with the seven stages of the regional model. The data migration
-`regional/migrations/0002_default_templates.py` stores them as `DocumentTemplate` rows; a region
-may publish its own versions alongside them.
+system and a model roadmap with the seven stages of the regional model (stored as `DocumentTemplate`
+rows by `regional/migrations/0002_default_templates.py`), model personalized programs and model
+questionnaires (stored by `0004_program_questionnaire_templates.py`). A region or a municipality
+publishes its own variants alongside them (`regional.services.templates`).
 
 Roadmap deadlines are either a day of a month of the academic year ({"month": 9, "day": 15} is
 15 September of the year the academic year starts in; months 1–8 fall in the following calendar
 year) or free text such as «в течение года».
+
+A model program's content: {"fields": {…}, "plan": [{"title": …, "percent": 0…100}, …]} — the
+fields are those of `institutional.models.Program` that a model can suggest; each plan activity is
+placed at a share of the program's period (0 — its first day, 100 — its last), so the same model
+fits a program of three months and one of a year. A model questionnaire's content:
+{"questionnaire_kind": …, "description": …, "questions": [the fields of institutional.models.Question]}.
 """
 
 from __future__ import annotations
+
+from institutional.questionnaire_templates import TEMPLATES as QUESTIONNAIRES
 
 REGULATION_CODE = "project-model-regulation"
 ROADMAP_CODE = "project-model-roadmap"
@@ -321,3 +330,157 @@ DEFAULT_TEMPLATES = [
         "content": {"stages": ROADMAP_STAGES},
     },
 ]
+
+# --- model personalized programs (migration 0004) ---------------------------------------------------
+
+PROGRAM_YOUNG_TEACHER_CODE = "project-model-program-young-teacher"
+PROGRAM_DIGITAL_CODE = "project-model-program-digital"
+
+PROGRAM_YOUNG_TEACHER = {
+    "fields": {
+        "title": "Адаптация молодого педагога к профессиональной деятельности",
+        "goal": "Успешная адаптация молодого педагога к условиям профессиональной деятельности в образовательной "
+        "организации, формирование устойчивых профессиональных компетенций и мотивации к работе в профессии.",
+        "tasks": "1. Оказать наставляемому помощь в освоении должностных обязанностей и локальных актов организации.\n"
+        "2. Сформировать навыки планирования, проведения и анализа учебных занятий.\n"
+        "3. Развить умение применять современные методы обучения и оценивания образовательных результатов.\n"
+        "4. Содействовать выстраиванию конструктивного взаимодействия с обучающимися, их родителями "
+        "(законными представителями) и коллегами.\n"
+        "5. Сформировать у наставляемого потребность в непрерывном профессиональном развитии.",
+        "interaction_formats": ["consultation", "lesson_visit", "master_class", "online_meeting"],
+        "meeting_mode": "mixed",
+        "schedule": "Индивидуальные консультации — не реже одного раза в неделю; взаимное посещение занятий — "
+        "не реже двух раз в месяц; встреча по итогам каждого этапа программы.",
+        "intermediate_results": "По итогам первого этапа наставляемый самостоятельно планирует учебные занятия и "
+        "ведёт документацию; по итогам второго этапа проводит занятия с применением современных методов обучения "
+        "и анализирует их результаты.",
+        "planned_results": "Наставляемый самостоятельно выполняет должностные обязанности, применяет современные "
+        "образовательные технологии, выстраивает продуктивное взаимодействие с участниками образовательных "
+        "отношений, определил направления дальнейшего профессионального развития.",
+    },
+    "plan": [
+        {
+            "title": "Организационная встреча наставника и наставляемого, согласование графика взаимодействия",
+            "percent": 0,
+        },
+        {"title": "Диагностика профессиональных затруднений наставляемого (анкетирование, беседа)", "percent": 3},
+        {
+            "title": "Изучение локальных актов организации и должностной инструкции, консультация по ведению "
+            "документации",
+            "percent": 6,
+        },
+        {"title": "Посещение наставляемым учебных занятий наставника с последующим обсуждением", "percent": 15},
+        {"title": "Совместное планирование учебных занятий и разработка дидактических материалов", "percent": 25},
+        {"title": "Посещение наставником учебных занятий наставляемого, анализ и рекомендации", "percent": 40},
+        {"title": "Промежуточная встреча: подведение итогов первого этапа, корректировка плана", "percent": 50},
+        {"title": "Мастер-класс наставника по применению современных образовательных технологий", "percent": 65},
+        {"title": "Подготовка и проведение наставляемым открытого занятия", "percent": 75},
+        {
+            "title": "Консультация по взаимодействию с родителями (законными представителями) обучающихся",
+            "percent": 85,
+        },
+        {
+            "title": "Итоговая встреча: оценка достижения планируемых результатов, определение направлений "
+            "дальнейшего развития",
+            "percent": 95,
+        },
+        {"title": "Подготовка отчётов наставника и наставляемого о реализации программы", "percent": 100},
+    ],
+}
+
+PROGRAM_DIGITAL = {
+    "fields": {
+        "title": "Развитие цифровых компетенций педагога",
+        "goal": "Формирование у наставляемого цифровых компетенций, необходимых для применения электронных "
+        "образовательных ресурсов и дистанционных образовательных технологий в профессиональной деятельности.",
+        "tasks": "1. Определить уровень владения наставляемым цифровыми инструментами и его профессиональные "
+        "запросы.\n"
+        "2. Освоить работу с электронным журналом, государственными информационными системами в сфере образования "
+        "и электронными образовательными ресурсами.\n"
+        "3. Сформировать навыки разработки цифровых дидактических материалов и проведения занятий с применением "
+        "дистанционных технологий.\n"
+        "4. Освоить требования информационной безопасности и защиты персональных данных при работе в цифровой "
+        "образовательной среде.",
+        "interaction_formats": ["consultation", "training", "master_class", "online_meeting", "project"],
+        "meeting_mode": "online",
+        "schedule": "Онлайн-встречи и консультации — один раз в неделю; практические занятия (тренинги) — "
+        "два раза в месяц.",
+        "intermediate_results": "Наставляемый уверенно работает с электронным журналом и цифровыми образовательными "
+        "ресурсами, разработал первые цифровые материалы к занятиям.",
+        "planned_results": "Наставляемый самостоятельно применяет цифровые инструменты и дистанционные технологии "
+        "при подготовке и проведении занятий, разработал комплект цифровых дидактических материалов, соблюдает "
+        "требования информационной безопасности, делится опытом с коллегами.",
+    },
+    "plan": [
+        {"title": "Организационная встреча: согласование целей и графика работы", "percent": 0},
+        {"title": "Диагностика уровня цифровых компетенций наставляемого", "percent": 5},
+        {
+            "title": "Практическое занятие по работе с электронным журналом и государственными информационными "
+            "системами в сфере образования",
+            "percent": 15,
+        },
+        {"title": "Тренинг по созданию интерактивных заданий и цифровых дидактических материалов", "percent": 30},
+        {"title": "Совместная разработка занятия с применением цифровых образовательных ресурсов", "percent": 45},
+        {"title": "Промежуточная встреча: анализ достигнутых результатов, корректировка плана", "percent": 55},
+        {"title": "Проведение наставляемым занятия с применением дистанционных технологий, его анализ", "percent": 70},
+        {"title": "Консультация по информационной безопасности и защите персональных данных", "percent": 85},
+        {
+            "title": "Представление наставляемым комплекта цифровых материалов на заседании методического объединения",
+            "percent": 95,
+        },
+        {"title": "Итоговая встреча и подготовка отчётов о реализации программы", "percent": 100},
+    ],
+}
+
+PROGRAM_TEMPLATES = [
+    {
+        "kind": "program",
+        "code": PROGRAM_YOUNG_TEACHER_CODE,
+        "version": 1,
+        "title": "Модельная персонализированная программа наставничества молодого педагога",
+        "content": PROGRAM_YOUNG_TEACHER,
+    },
+    {
+        "kind": "program",
+        "code": PROGRAM_DIGITAL_CODE,
+        "version": 1,
+        "title": "Модельная персонализированная программа наставничества по развитию цифровых компетенций",
+        "content": PROGRAM_DIGITAL,
+    },
+]
+
+# --- model questionnaires (migration 0004): the project's five, as organizations also receive them ---
+
+
+# Every question of a model has every field of `institutional.models.Question` (as a region's edit stores it).
+QUESTION_DEFAULTS = {
+    "is_required": True,
+    "options": [],
+    "scale_min": 1,
+    "scale_max": 5,
+    "scale_min_label": "",
+    "scale_max_label": "",
+}
+
+
+def questionnaire_code(template_code: str) -> str:
+    return f"project-model-questionnaire-{template_code.replace('_', '-')}"
+
+
+QUESTIONNAIRE_TEMPLATES = [
+    {
+        "kind": "questionnaire",
+        "code": questionnaire_code(questionnaire["template_code"]),
+        "version": 1,
+        "title": questionnaire["title"],
+        "content": {
+            "questionnaire_kind": questionnaire["kind"],
+            "description": questionnaire["description"],
+            "questions": [{**QUESTION_DEFAULTS, **question} for question in questionnaire["questions"]],
+        },
+    }
+    for questionnaire in QUESTIONNAIRES
+]
+
+# Seeded by migration 0004 (DEFAULT_TEMPLATES stays what 0002 seeded).
+PROGRAM_AND_QUESTIONNAIRE_TEMPLATES = PROGRAM_TEMPLATES + QUESTIONNAIRE_TEMPLATES

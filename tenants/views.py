@@ -123,12 +123,19 @@ def tenant_home(request):
     member_codes = {m.organization.code for m in selectors.membership_list(user=request.user)}
     from institutional.access import OVERSEERS, has_any_role
     from institutional.selectors.overview import setup_overview
+    from regional.feed import feed_latest
 
     setup = setup_overview(organization) if has_any_role(request, OVERSEERS) else None
     return render(
         request,
         "tenants/home.html",
-        {"organization": organization, "children": children, "member_codes": member_codes, "setup": setup},
+        {
+            "organization": organization,
+            "children": children,
+            "member_codes": member_codes,
+            "setup": setup,
+            "feed": feed_latest(organization),
+        },
     )
 
 

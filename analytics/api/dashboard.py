@@ -81,6 +81,16 @@ class MonitoringDashboardRoadmapSerializer(MonitoringDashboardRatioSerializer):
     stages = MonitoringDashboardStageSerializer(many=True)
 
 
+class MonitoringDashboardPracticesSerializer(serializers.Serializer):
+    submitted = serializers.IntegerField(
+        help_text="Кейсов лучших практик впервые направлено на рассмотрение в периоде."
+    )
+    published = serializers.IntegerField(help_text="Кейсов опубликовано в банке практик в периоде.")
+    with_published = MonitoringDashboardRatioSerializer(
+        help_text="Организации, у которых в периоде опубликован хотя бы один кейс, из всех организаций."
+    )
+
+
 class MonitoringDashboardIndicatorsSerializer(serializers.Serializer):
     organizations = serializers.IntegerField()
     k1 = MonitoringDashboardRatioSerializer()
@@ -93,6 +103,7 @@ class MonitoringDashboardIndicatorsSerializer(serializers.Serializer):
     k7 = MonitoringDashboardSatisfactionSerializer()
     k8 = MonitoringDashboardLoadSerializer()
     k9 = MonitoringDashboardRatioSerializer()
+    k10 = MonitoringDashboardPracticesSerializer()
     k11 = MonitoringDashboardRoadmapSerializer()
     k12 = MonitoringDashboardRatioSerializer()
 
@@ -166,6 +177,8 @@ class MonitoringDashboardCardSerializer(MonitoringDashboardOrganizationSerialize
     trend = MonitoringDashboardTrendPointSerializer(many=True)
 
 
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000
 PERIOD_PARAMETERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="Учебный год (год начала); по умолчанию текущий."),
     OpenApiParameter("from", OpenApiTypes.DATE, description="Начало произвольного периода (вместе с to)."),
@@ -216,7 +229,7 @@ class MonitoringDashboardKpiAPI(MonitoringDashboardAPIView):
     )
     def get(self, request):
         choice = self.period_choice()
-        overview = dashboard.scope_overview(request.tenant, choice.period)
+        overview = dashboard.scope_overview(request.tenant, choice.period, every_organization=False, lagging_limit=0)
         data = {
             "scope": {"id": request.tenant.pk, "short_name": request.tenant.short_name, "level": request.tenant.level},
             "period": self.period_data(choice),
@@ -226,16 +239,65 @@ class MonitoringDashboardKpiAPI(MonitoringDashboardAPIView):
         return Response(MonitoringDashboardKpiSerializer(data).data)
 
 
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "lagging", OpenApiTypes.BOOL, description="Только отстающие организации (true/1); по умолчанию все."
+    ),
+    OpenApiParameter("offset", OpenApiTypes.INT, description="Сколько организаций пропустить с начала списка."),
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description=f"Сколько организаций вернуть (1–{MAX_LIMIT}); по умолчанию все."
+    ),
+]
+TOTAL_HEADER = "X-Total-Count"
+
+
+def _count(params, name: str, *, low: int, high: int) -> int | None:
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise exceptions.ValidationError(
+            {name: [f"Значение «{text[:20]}» указано неверно: нужно целое число от {low} до {high}."]}
+        )
+    return int(text)
+
+
 class MonitoringDashboardOrganizationListAPI(MonitoringDashboardAPIView):
     @extend_schema(
-        summary="Организации региона или муниципалитета с показателями и причинами отставания",
-        parameters=PERIOD_PARAMETERS,
+        summary="Организации региона или муниципалитета с показателями и причинами отставания (постранично)",
+        description=(
+            "Организации в порядке дашборда (муниципалитет, название). С offset и limit — одна страница; "
+            f"всего организаций (отстающих, с lagging=true) — в заголовке {TOTAL_HEADER}."
+        ),
+        parameters=[
+            *PERIOD_PARAMETERS,
+            *LIST_PARAMETERS,
+            OpenApiParameter(
+                TOTAL_HEADER,
+                OpenApiTypes.INT,
+                location=OpenApiParameter.HEADER,
+                response=True,
+                description="Всего организаций в списке (без учёта offset и limit).",
+            ),
+        ],
         responses=MonitoringDashboardOrganizationSerializer(many=True),
     )
     def get(self, request):
         choice = self.period_choice()
-        overview = dashboard.scope_overview(request.tenant, choice.period)
-        return Response(MonitoringDashboardOrganizationSerializer(overview["organizations"], many=True).data)
+        params = request.query_params
+        lagging_text = (params.get("lagging") or "").strip().lower()
+        if lagging_text not in ("", "true", "1", "false", "0"):
+            raise exceptions.ValidationError(
+                {"lagging": [f"Значение «{lagging_text[:20]}» указано неверно: true или false."]}
+            )
+        offset = _count(params, "offset", low=0, high=MAX_OFFSET) or 0
+        limit = _count(params, "limit", low=1, high=MAX_LIMIT)
+        entries, total = dashboard.scope_organizations(
+            request.tenant, choice.period, lagging_only=lagging_text in ("true", "1"), offset=offset, limit=limit
+        )
+        response = Response(MonitoringDashboardOrganizationSerializer(entries, many=True).data)
+        response[TOTAL_HEADER] = str(total)
+        return response
 
 
 class MonitoringDashboardOrganizationAPI(MonitoringDashboardAPIView):
@@ -275,7 +337,7 @@ class MonitoringDashboardTrendAPI(MonitoringDashboardAPIView):
         text = (request.query_params.get("organization") or "").strip()
         if not text:
             organization_id = host.pk
-        elif not text.isdigit():
+        elif not (text.isascii() and text.isdigit()):
             raise exceptions.ValidationError({"organization": [f"Номер организации «{text[:20]}» указан неверно."]})
         else:
             organization_id = int(text)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from analytics.kpi import K1_REASONS, Period
 from analytics.models import KpiSnapshot, OrganizationFacts, ParticipationFact
@@ -116,7 +117,8 @@ def test_region_page_shows_kpi_tiles_table_and_heat_map_from_the_projection(worl
     assert 'data-testid="kpi-tile-k6" data-status="bad"' in page
     assert _element(page, "kpi-value-k8") == "0"
     assert 'data-testid="kpi-tile-k8" data-status="good"' in page
-    assert _element(page, "kpi-value-k10") == "появится с банком практик"
+    assert _element(page, "kpi-value-k10") == "0"  # no case of best practice yet
+    assert "организаций с опубликованной практикой 0 из 2" in _element(page, "kpi-note-k10")
     assert "нет данных" in _element(page, "kpi-note-k2")  # no snapshot of the year yet
 
     row = f"row-municipality-{world.municipality.pk}"
@@ -368,3 +370,80 @@ def test_pages_and_endpoints_make_the_same_number_of_queries_for_2_and_6_organiz
     page = _get(region, DASHBOARD)
     assert _cell(page, f"row-municipality-{world.municipality.pk}", "organizations") == "4"
     assert "Район для подсчёта" in page
+
+
+def test_k10_cases_of_the_bank_of_practices_show_on_the_tiles_the_table_the_card_and_the_api(
+    world, client_on, year, projection
+):
+    from analytics.tests.test_kpi import case
+    from regional.models import PracticeCase
+
+    moment = timezone.make_aware(datetime.combine(year.start + timedelta(days=40), time(12)))
+    case(world.school_a, 1, status=PracticeCase.Status.PUBLISHED, submitted=moment, published=moment)
+    case(world.school_b, 2, status=PracticeCase.Status.REGIONAL_REVIEW, submitted=moment)
+    case(world.school_b, 3, status=PracticeCase.Status.DRAFT)
+    client = client_on(world.host(world.region), world.coordinator)
+
+    page = _get(client, DASHBOARD)
+    assert _element(page, "kpi-value-k10") == "1"
+    assert "банке практик" in _element(page, "kpi-tile-k10")
+    assert _element(page, "kpi-note-k10") == (
+        "направлено на рассмотрение 2; организаций с опубликованной практикой 1 из 2"
+    )
+    assert _cell(page, f"row-municipality-{world.municipality.pk}", "k10") == "1 / 2"
+    municipal = _get(client, f"/monitoring/m/{world.municipality.pk}/")
+    assert _cell(municipal, f"row-organization-{world.school_b.pk}", "k10") == "0 / 1"
+    card = _get(client, f"/monitoring/o/{world.school_a.pk}/")
+    assert (_element(card, "org-k10-submitted"), _element(card, "org-k10-published")) == ("1", "1")
+
+    values = client.get(f"{API}kpi/").json()["indicators"]["k10"]
+    assert values == {
+        "submitted": 2,
+        "published": 1,
+        "with_published": {"numerator": 1, "denominator": 2, "percent": 50.0},
+    }
+    school = client.get(f"{API}organizations/{world.school_b.pk}/").json()["indicators"]["k10"]
+    assert (school["submitted"], school["published"], school["with_published"]["numerator"]) == (1, 0, 0)
+    # The next academic year has none of them.
+    assert client.get(f"{API}kpi/", {"year": year.start.year + 1}).json()["indicators"]["k10"]["submitted"] == 0
+
+    take_snapshots(world.region, on=year.start + timedelta(days=50))
+    point = client.get(f"{API}trend/").json()[-1]
+    assert point["raw"]["k10"] == [1, 2]
+    assert (point["values"]["k10_published"], point["values"]["k10_submitted"], point["values"]["k10"]) == (1, 2, 50.0)
+
+
+def test_the_lagging_list_shows_a_page_and_a_link_to_all_of_them(world, client_on, year, projection, monkeypatch):
+    monkeypatch.setattr("analytics.views_dashboard.LAGGING_PAGE", 1)
+    third = _provision("lag-school-c", Level.ORGANIZATION, "t-mun", "Школа в конце списка")
+    _facts(third, year, overdue_reports=1)
+    client = client_on(world.host(world.region), world.coordinator)
+
+    page = _get(client, f"{DASHBOARD}?year={year.start.year}")
+    assert _element(page, "lagging-total") == "2"  # school B and the third school
+    assert f"lagging-org-{world.school_b.pk}" in page
+    assert f"lagging-org-{third.pk}" not in page
+    assert "Показаны первые 1 из 2" in _element(page, "lagging-page-note")
+    assert f'href="/monitoring/?year={year.start.year}&amp;lagging=all#lagging"' in page
+
+    everything = _get(client, f"{DASHBOARD}?year={year.start.year}&lagging=all")
+    assert f"lagging-org-{world.school_b.pk}" in everything and f"lagging-org-{third.pk}" in everything
+    assert "Показаны все 2" in _element(everything, "lagging-page-note")
+
+
+def test_the_organizations_api_pages_and_filters_the_lagging(world, client_on, year, projection):
+    client = client_on(world.host(world.region), world.coordinator)
+
+    response = client.get(f"{API}organizations/", {"limit": 1})
+    assert response["X-Total-Count"] == "2"
+    assert [row["id"] for row in response.json()] == [world.school_a.pk]
+    response = client.get(f"{API}organizations/", {"offset": 1, "limit": 1})
+    assert [row["id"] for row in response.json()] == [world.school_b.pk]
+    response = client.get(f"{API}organizations/", {"lagging": "true"})
+    assert response["X-Total-Count"] == "1"
+    assert [row["id"] for row in response.json()] == [world.school_b.pk]
+    assert response.json()[0]["indicators"]["k6"]["total"] == 2
+    for params in ({"limit": "0"}, {"limit": "много"}, {"offset": "-1"}, {"offset": "²"}, {"lagging": "может"}):
+        response = client.get(f"{API}organizations/", params)
+        assert response.status_code == 400, params
+        assert "указано неверно" in str(response.json())

@@ -151,7 +151,7 @@ def test_region_workbook_has_cover_organizations_totals_and_breakdowns(projectio
     assert cover["Период"] == "с 01.09.2026 по 31.08.2027"
     assert cover["Охват"] == "t-region (регион)"
     assert cover["К2 — вовлечённость педагогических работников"].startswith("К2 = педагоги, работавшие в периоде")
-    assert "не рассчитывается" in cover["К10 — лучшие практики"]
+    assert "опубликованные в региональном банке практик" in cover["К10 — лучшие практики: направлено и опубликовано"]
     assert book["Организации"].freeze_panes == "B2"
 
     organizations = _sheet_rows(book, "Организации")
@@ -539,3 +539,24 @@ def test_text_is_written_as_text_and_an_empty_scope_still_has_its_totals(world):
     (only,) = _sheet_rows(empty, "Итоги")
     assert (only["Муниципалитет / итог"], only["Организаций"], only[_label("k2_percent")]) == ("Итого: Пусто", 0, None)
     assert exports.csv_bytes([]).decode("utf-8-sig").startswith("Ид. организации;Код;Организация")
+
+
+def test_k10_cases_are_columns_of_the_organizations_and_a_share_in_the_totals(projections):
+    from analytics.tests.test_kpi import case, utc
+    from regional.models import PracticeCase
+
+    world = projections
+    published = PracticeCase.Status.PUBLISHED
+    case(world.school_a, 1, status=published, submitted=utc(2026, 10, 1, 9), published=utc(2026, 11, 1, 9))
+    case(world.school_b, 2, status=PracticeCase.Status.RETURNED, submitted=utc(2026, 12, 1, 9))
+
+    book = load_workbook(io.BytesIO(bytes(_built(_start(world, world.region)).content)))
+
+    organizations = {row["Организация"]: row for row in _sheet_rows(book, "Организации")}
+    school_a, school_b = organizations["t-school-a"], organizations["t-school-b"]
+    assert (school_a[_label("k10_submitted")], school_a[_label("k10_published")]) == (1, 1)
+    assert (school_b[_label("k10_submitted")], school_b[_label("k10_published")]) == (1, 0)
+    assert (school_a[_label("k10_has_published")], school_b[_label("k10_has_published")]) == (1, 0)
+    total = _by(_sheet_rows(book, "Итоги"), "Муниципалитет / итог", "Итого: t-region (регион)")
+    assert (total[_label("k10_submitted")], total[_label("k10_published")]) == (2, 1)
+    assert total[_label("k10_percent")] == 50

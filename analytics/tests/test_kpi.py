@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,8 @@ from analytics.models import (
     SatisfactionFact,
     StaffFact,
 )
+from regional.models import PracticeCase
+from tenants.models import Level, Organization
 
 YEAR = Period.academic_year(2026)  # 01.09.2026 – 31.08.2027
 D = date
@@ -205,7 +207,7 @@ def test_kpis_take_a_fixed_number_of_queries(orgs, django_assert_max_num_queries
 
     with django_assert_max_num_queries(9):
         compute_organization_kpis([a.pk, b.pk], YEAR)
-    with django_assert_max_num_queries(10):  # looks for stored rows of the year first
+    with django_assert_max_num_queries(11):  # looks for stored rows of the year first; K10 from the bank
         organization_kpis([a.pk, b.pk], YEAR)
 
 
@@ -244,3 +246,69 @@ def test_only_an_exact_academic_year_is_read_from_stored_rows():
     assert Period.academic_year(2026).as_academic_year() == 2026
     assert Period(D(2026, 9, 1), D(2026, 12, 31)).as_academic_year() is None
     assert Period(D(2026, 1, 1), D(2026, 8, 31)).as_academic_year() is None
+
+
+def case(org, program_id, *, status, submitted=None, published=None):
+    """A case of best practice as the practices' services leave it (written directly: the ORM is enough here)."""
+    municipality = org.parent if org.parent.level == Level.MUNICIPALITY else None
+    return PracticeCase.objects.create(
+        organization=org,
+        municipality=municipality,
+        region=org.region,
+        pair_id=program_id,
+        program_id=program_id,
+        title=f"Кейс {program_id}",
+        problem="Адаптация молодого педагога",
+        goal="Уверенное ведение уроков",
+        form="teacher_teacher",
+        kinds=["traditional"],
+        activities="Посещение уроков, разбор",
+        results="Программа выполнена",
+        status=status,
+        submitted_at=submitted,
+        published_at=published,
+    )
+
+
+def utc(*parts):
+    return datetime(*parts, tzinfo=UTC)
+
+
+def test_k10_cases_submitted_and_published_in_the_period_by_the_organizations_own_day(orgs):
+    a, b = orgs  # school A keeps the region's time (Volgograd, UTC+3); school B is moved to UTC+5
+    Organization.objects.filter(pk=b.pk).update(time_zone="Asia/Yekaterinburg")
+    S = PracticeCase.Status
+    case(a, 1, status=S.PUBLISHED, submitted=utc(2026, 10, 15, 9), published=utc(2026, 12, 20, 9))
+    # Submitted at 23:30 on 31.08.2026 in Volgograd: the previous year; published in this one.
+    case(a, 2, status=S.PUBLISHED, submitted=utc(2026, 8, 31, 20, 30), published=utc(2026, 9, 10, 9))
+    case(a, 3, status=S.RETURNED, submitted=utc(2027, 3, 1, 9))
+    case(a, 4, status=S.DRAFT)
+    case(a, 5, status=S.REJECTED, submitted=utc(2027, 6, 1, 9))
+    # The same moment is already 01:30 on 01.09.2026 in Yekaterinburg: this year for school B.
+    case(b, 6, status=S.REGIONAL_REVIEW, submitted=utc(2026, 8, 31, 20, 30))
+    case(b, 7, status=S.PUBLISHED, submitted=utc(2027, 5, 1, 9), published=utc(2027, 9, 1, 9))  # published later
+
+    kpis = organization_kpis([a.pk, b.pk], YEAR)
+
+    assert (kpis[a.pk].k10_submitted, kpis[a.pk].k10_published) == (3, 2)  # submitted 1, 3, 5; published 1, 2
+    assert (kpis[b.pk].k10_submitted, kpis[b.pk].k10_published) == (2, 0)  # submitted 6, 7
+    total = rollup(kpis.values())
+    assert (total.k10_submitted, total.k10_published) == (5, 2)
+    assert total.k10_with_published == Ratio(1, 2)  # only school A has a case published in the period
+    assert total.k10_with_published.percent == Decimal("50.0")
+    previous = organization_kpis([a.pk, b.pk], Period.academic_year(2025))
+    assert (previous[a.pk].k10_submitted, previous[a.pk].k10_published) == (1, 0)  # case 2, submitted 31.08.2026
+    assert previous[b.pk].k10_submitted == 0
+
+
+def test_k10_is_counted_for_a_stored_year_and_for_any_range_alike(orgs):
+    from analytics.projection import store_year_kpis
+
+    a, _b = orgs
+    facts(a)
+    store_year_kpis(a.pk, D(2026, 11, 20))  # the stored row of 2026/27 is read, K10 is added to it
+    case(a, 1, status=PracticeCase.Status.PUBLISHED, submitted=utc(2026, 10, 1, 9), published=utc(2026, 11, 2, 9))
+
+    assert organization_kpis([a.pk], YEAR)[a.pk].k10_published == 1
+    october = organization_kpis([a.pk], Period(D(2026, 10, 1), D(2026, 10, 31)))[a.pk]
+    assert (october.k10_submitted, october.k10_published) == (1, 0)

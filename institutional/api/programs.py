@@ -98,6 +98,8 @@ class ProgramSerializer(serializers.ModelSerializer):
             "submitted_at",
             "confirmed_at",
             "mentee_comment",
+            "template_id",
+            "template_version",
             "overdue",
             "activities",
             "changes",
@@ -126,6 +128,9 @@ class ProgramInput(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     activities = ProgramActivityInput(many=True)
+    template_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="модельная программа, по которой заполнена"
+    )
 
 
 class ProgramReturnInput(serializers.Serializer):
@@ -182,8 +187,11 @@ class ProgramListView(TenantAPIView):
         pair = selectors.access_pair_for_program(request=request, pair_id=values.pop("pair"))
         _require(_may_draft(request, pair))
         activities = [dict(a) for a in values.pop("activities")]
+        template_id = values.pop("template_id")
         program = _call(
-            lambda: services.program_create(actor=request.user, pair=pair, data=values, activities=activities)
+            lambda: services.program_create(
+                actor=request.user, pair=pair, data=values, activities=activities, template_id=template_id
+            )
         )
         return Response(ProgramSerializer(_program(request, program.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -73,7 +73,18 @@ class QuestionnaireOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "kind", "title", "description", "template_code", "is_archived", "question_count", "runs"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "template_code",
+            "template_id",
+            "template_version",
+            "is_archived",
+            "question_count",
+            "runs",
+        ]
 
 
 class QuestionnaireDetailOutput(serializers.ModelSerializer):
@@ -81,7 +92,17 @@ class QuestionnaireDetailOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "kind", "title", "description", "template_code", "is_archived", "questions"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "template_code",
+            "template_id",
+            "template_version",
+            "is_archived",
+            "questions",
+        ]
 
     def get_questions(self, questionnaire) -> list[dict]:
         return QuestionOutput(questionnaire.questions.order_by("position"), many=True).data
@@ -189,6 +210,30 @@ class QuestionnaireListView(TenantAPIView):
     @extend_schema(summary="Анкеты организации и их опросы", responses=QuestionnaireOutput(many=True))
     def get(self, request):
         return APIResponse(QuestionnaireOutput(selectors.questionnaire_list(), many=True).data)
+
+
+class QuestionnaireFromTemplateInput(serializers.Serializer):
+    template_id = serializers.IntegerField(help_text="модельная анкета проекта, региона или муниципалитета")
+
+
+class QuestionnaireFromTemplateView(TenantAPIView):
+    allowed_roles = MANAGERS
+
+    @extend_schema(
+        summary="Создать анкету по модели (с её вопросами)",
+        request=QuestionnaireFromTemplateInput,
+        responses={201: QuestionnaireDetailOutput},
+    )
+    def post(self, request):
+        data = QuestionnaireFromTemplateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            questionnaire = services.questionnaire_create_from_template(
+                actor=request.user, template_id=data.validated_data["template_id"]
+            )
+        except DjangoValidationError as error:
+            _raise_api_error(error)
+        return APIResponse(QuestionnaireDetailOutput(questionnaire).data, status=status.HTTP_201_CREATED)
 
 
 class QuestionnaireDetailView(TenantAPIView):
@@ -329,6 +374,7 @@ class PairPointsCreateView(TenantAPIView):
 
 urlpatterns = [
     path("", QuestionnaireListView.as_view(), name="api-questionnaire-list"),
+    path("from-template/", QuestionnaireFromTemplateView.as_view(), name="api-questionnaire-from-template"),
     path("<int:questionnaire_id>/", QuestionnaireDetailView.as_view(), name="api-questionnaire-detail"),
     path("my/", MyRunsView.as_view(), name="api-questionnaire-my"),
     path("runs/", RunListView.as_view(), name="api-questionnaire-run-list"),

@@ -103,9 +103,12 @@ class ApproveSerializer(serializers.Serializer):
 class RegulationTemplateListView(TenantAPIView):
     allowed_roles = OVERSEERS
 
-    @extend_schema(summary="Модельные положения, опубликованные регионом", responses=TemplateSerializer(many=True))
+    @extend_schema(
+        summary="Модельные положения, которые применяются в организации (проекта, региона, муниципалитета)",
+        responses=TemplateSerializer(many=True),
+    )
     def get(self, request):
-        templates = template_list(kind=DocumentTemplate.Kind.REGULATION)
+        templates = template_list(kind=DocumentTemplate.Kind.REGULATION, organization=request.tenant)
         return Response(TemplateSerializer(templates, many=True).data)
 
 

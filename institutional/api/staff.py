@@ -349,7 +349,7 @@ class AppointmentListView(_RolesByMethod, TenantAPIView):
         serializer = AppointmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        staff = Staff.objects.filter(pk=data["staff"]).first()
+        staff = selectors.our_staff().filter(pk=data["staff"]).first()
         if staff is None:
             return Response({"staff": ["Такого сотрудника нет в организации."]}, status=status.HTTP_400_BAD_REQUEST)
         try:

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import connection
 
+from institutional.documents.encouragement import contest_encouragement
 from institutional.models import Order
 from institutional.selectors.regulation import regulation_in_force
 from nastavnik.documents import document_bytes, docx_response, new_document, paragraph, russian_date, signature_block
@@ -120,6 +121,9 @@ def _mentor_replacement(document, order: Order) -> None:
 
 def _encouragement(document, order: Order) -> None:
     content = order.content
+    if content.get("contest"):  # by a contest's results (regional.contests.encouragement)
+        contest_encouragement(document, order, regulation_reference=_regulation_reference())
+        return
     paragraph(
         document,
         f"В соответствии с {_regulation_reference()}"

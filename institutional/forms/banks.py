@@ -40,7 +40,7 @@ class MenteeCreateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = Staff.objects.all()
+        self.fields["staff"].queryset = Staff.objects.filter(is_outside=False)
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
@@ -129,7 +129,7 @@ class MentorCreateForm(MentorEditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = Staff.objects.all()
+        self.fields["staff"].queryset = Staff.objects.filter(is_outside=False)
         self.order_fields(
             [
                 "staff",

@@ -11,7 +11,8 @@ from institutional.models import ConsentKind, MenteeEntry, Staff
 
 def subject_choices() -> list[tuple[str, str]]:
     staff = [
-        (f"staff:{s.pk}", f"{s.full_name} — {s.position}") for s in Staff.objects.filter(status=Staff.Status.EMPLOYED)
+        (f"staff:{s.pk}", f"{s.full_name} — {s.position}")
+        for s in Staff.objects.filter(status=Staff.Status.EMPLOYED, is_outside=False)
     ]
     trainees = [
         (f"mentee:{e.pk}", f"{e.full_name} — стажёр (студент)")

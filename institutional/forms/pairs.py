@@ -19,7 +19,11 @@ class PairDraftForm(forms.Form):
 
     def __init__(self, *args, pair: Pair | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = MentorEntry.objects.filter(is_active=True).select_related("staff")
+        # This organization's mentors; a network draft keeps its mentor of another organization.
+        mentors = MentorEntry.objects.filter(is_active=True, home_organization_id__isnull=True)
+        if pair is not None and pair.is_network:
+            mentors = mentors | MentorEntry.objects.filter(pk=pair.mentor_id)
+        self.fields["mentor"].queryset = mentors.select_related("staff")
         mentees = MenteeEntry.objects.filter(status=MenteeEntry.Status.WAITING)
         if pair is not None:
             mentees = mentees | MenteeEntry.objects.filter(pair_memberships__pair=pair)
@@ -53,4 +57,6 @@ class MentorReplaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_mentor"].queryset = MentorEntry.objects.filter(is_active=True).select_related("staff")
+        self.fields["new_mentor"].queryset = MentorEntry.objects.filter(
+            is_active=True, home_organization_id__isnull=True
+        ).select_related("staff")

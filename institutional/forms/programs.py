@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import forms
 
@@ -93,6 +93,36 @@ class ProgramForm(BootstrapMixin, forms.Form):
         initial["starts_on"] = program.starts_on.isoformat()
         initial["ends_on"] = program.ends_on.isoformat()
         initial["activities"] = plan_text(program.activities.order_by("position"))
+        return initial
+
+    @classmethod
+    def initial_from_template(cls, template, *, starts_on: date, ends_on: date) -> dict:
+        """The form filled from a model program: its texts, and its plan placed in the period."""
+        content = template.content if isinstance(template.content, dict) else {}
+        fields = content.get("fields") if isinstance(content.get("fields"), dict) else {}
+        initial = {
+            name: fields[name]
+            for name in ("title", "goal", "tasks", "schedule", "intermediate_results", "planned_results")
+            if isinstance(fields.get(name), str) and fields[name]
+        }
+        formats = [value for value in fields.get("interaction_formats") or [] if value in InteractionFormat.values]
+        if formats:
+            initial["interaction_formats"] = formats
+        if fields.get("meeting_mode") in MeetingMode.values:
+            initial["meeting_mode"] = fields["meeting_mode"]
+        days = max((ends_on - starts_on).days, 0)
+        lines = []
+        for item in content.get("plan") or []:
+            if not isinstance(item, dict) or not str(item.get("title") or "").strip():
+                continue
+            try:
+                percent = min(max(int(item.get("percent", 0)), 0), 100)
+            except (TypeError, ValueError):
+                percent = 0
+            due_on = starts_on + timedelta(days=round(days * percent / 100))
+            lines.append(f"{due_on:%d.%m.%Y} | {str(item['title']).strip()}")
+        if lines:
+            initial["activities"] = "\n".join(lines)
         return initial
 
     def values(self) -> tuple[dict, list[dict]]:

@@ -166,6 +166,10 @@ class MentorEntry(models.Model):
         "кто видит запись", max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION
     )
     is_active = models.BooleanField("в банке", default=True)
+    # For an outside (network) mentor: their organization and bank entry there (public ids); the cap
+    # of such an entry is enforced against the mentor's load in every organization (regional.MentorLoad).
+    home_organization_id = models.BigIntegerField("организация наставника", null=True, blank=True)
+    home_entry_id = models.BigIntegerField("запись банка в организации наставника", null=True, blank=True)
     excluded_on = models.DateField("исключён", null=True, blank=True)
     excluded_reason = models.CharField("причина исключения", max_length=200, blank=True)
     created_by = models.ForeignKey(

@@ -54,6 +54,9 @@ class Program(models.Model):
     starts_on = models.DateField("начало")
     ends_on = models.DateField("окончание")
     status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # The model program it was filled from (regional.DocumentTemplate), if any.
+    template_id = models.BigIntegerField("модель (id в общем реестре)", null=True, blank=True)
+    template_version = models.PositiveIntegerField("версия модели", null=True, blank=True)
     draft_due_on = models.DateField("составить до")
     submitted_at = models.DateTimeField("передана на согласование", null=True, blank=True)
     confirmed_at = models.DateTimeField("согласована наставляемым", null=True, blank=True)

@@ -24,6 +24,9 @@ class Questionnaire(models.Model):
     title = models.CharField("название", max_length=300)
     description = models.TextField("пояснение для отвечающих", blank=True)
     template_code = models.CharField("код исходного шаблона", max_length=60, blank=True)
+    # The model questionnaire published by the region or municipality it was created from, if any.
+    template_id = models.BigIntegerField("модель (id в общем реестре)", null=True, blank=True)
+    template_version = models.PositiveIntegerField("версия модели", null=True, blank=True)
     is_archived = models.BooleanField("в архиве", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

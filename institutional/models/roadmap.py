@@ -22,6 +22,7 @@ class Roadmap(models.Model):
     title = models.CharField("наименование", max_length=300, default="Дорожная карта реализации системы наставничества")
     template_id = models.BigIntegerField("модель (id в общем реестре)", null=True, blank=True)
     template_title = models.CharField("модель", max_length=300, blank=True)
+    template_version = models.PositiveIntegerField("версия модели", null=True, blank=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
     status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.DRAFT)
     order_number = models.CharField("номер приказа", max_length=50, blank=True)

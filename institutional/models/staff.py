@@ -56,6 +56,10 @@ class Staff(models.Model):
     dismissal_date = models.DateField("дата увольнения", null=True, blank=True)
     email = models.EmailField("электронная почта", blank=True)
     phone = models.CharField("телефон", max_length=32, blank=True)
+    # A mentor of another organization of the region working here in a network pair: not this
+    # organization's employee (excluded from its staff counts and lists), sees only their pairs.
+    is_outside = models.BooleanField("сетевой наставник из другой организации", default=False)
+    home_organization_name = models.CharField("основное место работы", max_length=500, blank=True)
     # The person's platform account (public schema); no database constraint across schemas.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -233,7 +233,7 @@ def annual_report_data(*, academic_year: int, today: date | None = None) -> Annu
 
     # Staff employed at some time in the year.
     staff_rows = list(
-        Staff.objects.filter(hire_date__lte=end)
+        Staff.objects.filter(hire_date__lte=end, is_outside=False)  # network mentors count at home
         .filter(Q(dismissal_date__isnull=True) | Q(dismissal_date__gte=start))
         .values_list("pk", "pedagogical_experience_years")
     )
@@ -242,7 +242,7 @@ def annual_report_data(*, academic_year: int, today: date | None = None) -> Annu
     data.staff_total, data.young_specialists = len(staff_ids), len(young_ids)
 
     data.mentors_in_bank = (
-        MentorEntry.objects.filter(created_at__date__lte=end)
+        MentorEntry.objects.filter(created_at__date__lte=end, home_organization_id__isnull=True)
         .filter(Q(is_active=True) | Q(excluded_on__gte=start))
         .count()
     )

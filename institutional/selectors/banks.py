@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from institutional.access import STAFF_READERS, has_any_role, own_staff
@@ -29,7 +30,13 @@ def mentee_entry_list(*, status: str = "", category: str = "") -> QuerySet[Mente
 
 
 def mentor_entry_list(*, include_excluded: bool = False) -> QuerySet[MentorEntry]:
-    entries = MentorEntry.objects.select_related("staff").prefetch_related("trainings")
+    """This organization's mentor bank; mentors of other organizations working here in network pairs
+    (outside entries) are not in it."""
+    entries = (
+        MentorEntry.objects.filter(home_organization_id__isnull=True)
+        .select_related("staff")
+        .prefetch_related("trainings")
+    )
     if not include_excluded:
         entries = entries.filter(is_active=True)
     return entries
@@ -90,13 +97,19 @@ def access_mentor_training(*, request, training_id: int) -> MentorTraining:
 
 
 def mentor_load(entry: MentorEntry) -> int:
-    """How many mentees the mentor has at the moment: participants still in (left_on empty) of the
-    mentor's approved or active pairs and groups. One query."""
+    """How many mentees the mentor has at the moment, in every organization of the region.
+
+    For a mentor of this organization: participants still in (left_on empty) of their approved or
+    active pairs and groups here, plus their mentees in network pairs of other organizations (the
+    ledger `regional.MentorLoad`). For an outside mentor (a mentor of another organization working
+    here): their total load in the ledger of their own organization.
+    """
     return mentor_loads([entry.pk]).get(entry.pk, 0)
 
 
 def mentor_loads(mentor_ids=None) -> dict[int, int]:
-    """The load of many mentors (all when `mentor_ids` is None) in one query: {mentor entry id: mentees}."""
+    """The load of many mentors (all when `mentor_ids` is None): {mentor entry id: mentees}, as
+    `mentor_load` counts it, in three queries whatever the number of mentors."""
     from django.db.models import Count
 
     from institutional.models import Pair, PairMentee
@@ -105,8 +118,80 @@ def mentor_loads(mentor_ids=None) -> dict[int, int]:
         pair__status__in=[Pair.Status.APPROVED, Pair.Status.ACTIVE], left_on__isnull=True
     )
     if mentor_ids is not None:
-        memberships = memberships.filter(pair__mentor_id__in=list(mentor_ids))
-    return dict(memberships.values("pair__mentor_id").annotate(n=Count("id")).values_list("pair__mentor_id", "n"))
+        mentor_ids = list(mentor_ids)
+        memberships = memberships.filter(pair__mentor_id__in=mentor_ids)
+    loads = dict(memberships.values("pair__mentor_id").annotate(n=Count("id")).values_list("pair__mentor_id", "n"))
+    for entry_id, network in _network_mentees(mentor_ids).items():
+        loads[entry_id] = loads.get(entry_id, 0) + network
+    loads.update(_outside_loads(mentor_ids))
+    return loads
+
+
+def _network_mentees(mentor_ids) -> dict[int, int]:
+    """Mentees of this organization's mentors in network pairs of other organizations (the ledger)."""
+    from regional.models import MentorLoad
+
+    rows = MentorLoad.objects.filter(organization__schema_name=connection.schema_name, network_mentees__gt=0)
+    if mentor_ids is not None:
+        rows = rows.filter(mentor_entry_id__in=mentor_ids)
+    return dict(rows.values_list("mentor_entry_id", "network_mentees"))
+
+
+def _outside_entries(mentor_ids) -> list[tuple[int, int, int]]:
+    """(entry id, home organization id, home entry id) of outside mentors among `mentor_ids`."""
+    entries = MentorEntry.objects.filter(home_organization_id__isnull=False)
+    if mentor_ids is not None:
+        entries = entries.filter(pk__in=mentor_ids)
+    return list(entries.values_list("pk", "home_organization_id", "home_entry_id"))
+
+
+def _home_ledger(outside: list[tuple[int, int, int]]) -> dict[int, object]:
+    """{outside entry id: the MentorLoad row of the mentor in their own organization}."""
+    from regional.models import MentorLoad
+
+    if not outside:
+        return {}
+    condition = Q()
+    for _pk, organization_id, entry_id in outside:
+        condition |= Q(organization_id=organization_id, mentor_entry_id=entry_id)
+    rows = {(row.organization_id, row.mentor_entry_id): row for row in MentorLoad.objects.filter(condition)}
+    return {
+        pk: rows[(organization_id, entry_id)]
+        for pk, organization_id, entry_id in outside
+        if (organization_id, entry_id) in rows
+    }
+
+
+def _outside_loads(mentor_ids) -> dict[int, int]:
+    return {pk: row.total for pk, row in _home_ledger(_outside_entries(mentor_ids)).items()}
+
+
+def mentor_capacity(entry: MentorEntry) -> int:
+    """The mentor's cap: the entry's own, or for an outside mentor the one of their own organization."""
+    if entry.home_organization_id is None:
+        return entry.capacity
+    row = _home_ledger([(entry.pk, entry.home_organization_id, entry.home_entry_id)]).get(entry.pk)
+    return row.capacity if row is not None else entry.capacity
+
+
+def mentor_network_mentees(entry: MentorEntry) -> int:
+    """Of the mentor's load, the mentees in other organizations than this one."""
+    if entry.home_organization_id is None:
+        return _network_mentees([entry.pk]).get(entry.pk, 0)
+    from regional.models import NetworkSeat
+
+    row = _home_ledger([(entry.pk, entry.home_organization_id, entry.home_entry_id)]).get(entry.pk)
+    if row is None:
+        return 0
+    here = (
+        NetworkSeat.objects.filter(
+            mentee_organization__schema_name=connection.schema_name,
+            mentor_organization_id=entry.home_organization_id,
+            mentor_entry_id=entry.home_entry_id,
+        ).aggregate(n=Sum("mentees"))["n"]
+        or 0
+    )
+    return row.total - here
 
 
 def appointment_deadline(entry: MenteeEntry, *, appointment_days: int | None = None) -> date:

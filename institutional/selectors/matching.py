@@ -32,7 +32,10 @@ def waiting_mentees():
 
 
 def active_mentors():
-    return MentorEntry.objects.filter(is_active=True, staff__status=Staff.Status.EMPLOYED).select_related("staff")
+    """This organization's mentors who may be matched (a network mentor comes only through a request)."""
+    return MentorEntry.objects.filter(
+        is_active=True, staff__status=Staff.Status.EMPLOYED, home_organization_id__isnull=True
+    ).select_related("staff")
 
 
 @dataclass(frozen=True)

@@ -14,21 +14,7 @@ from django.http import Http404
 from institutional.access import OVERSEERS, has_any_role, own_staff
 from institutional.models import Meeting, MentorEntry, Pair
 from institutional.selectors.programs import pair_side
-
-MONTHS = (
-    "Январь",
-    "Февраль",
-    "Март",
-    "Апрель",
-    "Май",
-    "Июнь",
-    "Июль",
-    "Август",
-    "Сентябрь",
-    "Октябрь",
-    "Ноябрь",
-    "Декабрь",
-)
+from nastavnik.documents import MONTHS
 
 
 def hours(minutes: int) -> Decimal:

@@ -27,9 +27,10 @@ def setup_overview(organization) -> list[SetupStep]:
     curator = (
         Appointment.objects.filter(role=Appointment.Role.CURATOR, ended_on__isnull=True).select_related("staff").first()
     )
-    staff_count = Staff.objects.filter(status=Staff.Status.EMPLOYED).count()
+    # Mentors of other organizations working here in network pairs are not this organization's.
+    staff_count = Staff.objects.filter(status=Staff.Status.EMPLOYED, is_outside=False).count()
     mentees = MenteeEntry.objects.exclude(status=MenteeEntry.Status.LEFT).count()
-    mentors = MentorEntry.objects.filter(is_active=True).count()
+    mentors = MentorEntry.objects.filter(is_active=True, home_organization_id__isnull=True).count()
     return [
         SetupStep(
             "Педагогические работники внесены",

@@ -93,4 +93,6 @@ def roadmap_overdue_count(*, roadmap: Roadmap, today: date | None = None) -> int
 
 def responsible_choices():
     """Staff who can be made responsible: employed pedagogical workers."""
-    return Staff.objects.filter(status=Staff.Status.EMPLOYED).order_by("last_name", "first_name", "patronymic")
+    return Staff.objects.filter(status=Staff.Status.EMPLOYED, is_outside=False).order_by(
+        "last_name", "first_name", "patronymic"
+    )

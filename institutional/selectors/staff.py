@@ -18,8 +18,14 @@ from tenants.models import Membership, User
 REVIEW_INTERVAL_DAYS = 365
 
 
+def our_staff() -> QuerySet[Staff]:
+    """This organization's pedagogical workers: not the mentors of other organizations working here
+    in network pairs (`Staff.is_outside`), who belong to their own organization's registry."""
+    return Staff.objects.filter(is_outside=False)
+
+
 def staff_list(*, search: str = "", status: str = "", young: bool = False) -> QuerySet[Staff]:
-    staff = Staff.objects.all()
+    staff = our_staff()
     for word in search.split():
         staff = staff.filter(
             Q(last_name__icontains=word)
@@ -82,12 +88,15 @@ def staff_export_sheet(*, search: str = "", status: str = "", young: bool = Fals
 def access_staff(*, request, staff_id: int) -> Staff:
     """The staff record a page may show: any for the readers of the registry, otherwise one's own.
 
-    Missing and forbidden records both raise Http404.
+    Missing and forbidden records both raise Http404. The record of a mentor of another organization
+    (network pair) is not in the registry: only that person sees it.
     """
     staff = Staff.objects.filter(pk=staff_id).first()
     if staff is None:
         raise Http404("Сотрудник не найден.")
-    if has_any_role(request, STAFF_READERS) or (request.user.is_authenticated and staff.user_id == request.user.pk):
+    if request.user.is_authenticated and staff.user_id == request.user.pk:
+        return staff
+    if has_any_role(request, STAFF_READERS) and not staff.is_outside:
         return staff
     raise Http404("Сотрудник не найден.")
 
@@ -149,4 +158,4 @@ def access_appointment(*, request, appointment_id: int) -> Appointment:
 
 
 def employed_staff() -> QuerySet[Staff]:
-    return Staff.objects.filter(status=Staff.Status.EMPLOYED)
+    return our_staff().filter(status=Staff.Status.EMPLOYED)

@@ -61,6 +61,13 @@ def clean_list(values, *, max_length: int = TAG_MAX_LENGTH, field: str = "tags")
 
 
 def _check_staff_can_join(staff: Staff, *, bank: str) -> None:
+    if staff.is_outside:
+        raise ValidationError(
+            {
+                "staff": f"{staff.short_name} — наставник другой организации (сетевое наставничество): "
+                f"в банк {bank} этой организации не включается."
+            }
+        )
     if not staff.is_employed:
         dismissed = staff.dismissal_date.strftime("%d.%m.%Y") if staff.dismissal_date else ""
         raise ValidationError(
@@ -322,6 +329,8 @@ def mentor_entry_update(*, actor, entry: MentorEntry, data: dict, own: bool = Fa
         for name, value in changes.items():
             setattr(entry, name, value)
         entry.save()
+        if entry.visibility == Visibility.ORGANIZATION:
+            _unpublish(entry.staff_id)
     return entry
 
 
@@ -345,7 +354,15 @@ def mentor_entry_exclude(*, actor, entry: MentorEntry, excluded_on: date | None,
     with transaction.atomic(), actor_context(actor_id(actor)):
         entry.is_active, entry.excluded_on, entry.excluded_reason = False, excluded_on, reason.strip()[:200]
         entry.save()
+        _unpublish(entry.staff_id)
     return entry
+
+
+def _unpublish(staff_id: int) -> None:
+    """The person's card leaves the regional bank in this transaction (not at the next refresh)."""
+    from regional.bank import current_organization_id, unpublish_person
+
+    unpublish_person(organization_id=current_organization_id(), staff_id=staff_id)
 
 
 def bank_entries_close_for_dismissal(*, actor, staff: Staff, dismissed_on: date) -> None:
@@ -360,6 +377,7 @@ def bank_entries_close_for_dismissal(*, actor, staff: Staff, dismissed_on: date)
         for entry in MentorEntry.objects.filter(staff=staff, is_active=True):
             entry.is_active, entry.excluded_on, entry.excluded_reason = False, dismissed_on, reason
             entry.save()
+        _unpublish(staff.pk)
 
 
 def mentor_training_add(

@@ -3,7 +3,8 @@
 A consent is created pre-filled from the organization's details and the standard texts
 (institutional.consent_texts), printed from its DOCX, signed on paper and recorded with its scan.
 Withdrawal takes effect at once, in the same transaction: the person leaves the banks the consent
-was needed for, published entries are hidden, and the curator and the council are notified.
+was needed for, published entries are hidden (their rows of the regional bank, public schema, are
+deleted in this transaction too), and the curator and the council are notified.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ class WithdrawalResult:
     notified_user_ids: list[int] = field(default_factory=list)
 
 
-def _withdrawal_effects(consent: Consent, withdrawn_on: date, reason: str) -> list[str]:
+def _withdrawal_effects(consent: Consent, withdrawn_on: date, reason: str, *, organization_id: int) -> list[str]:
     """Apply what the withdrawal means for the banks; returns what changed, in words."""
     changes: list[str] = []
     kind = consent.kind
@@ -190,6 +191,19 @@ def _withdrawal_effects(consent: Consent, withdrawn_on: date, reason: str) -> li
         hidden = MentorEntry.objects.filter(staff_id=consent.staff_id).exclude(visibility=Visibility.ORGANIZATION)
         if hidden.update(visibility=Visibility.ORGANIZATION):
             changes.append("запись в банке наставников больше не видна муниципалитету и региону")
+    if consent.staff_id:
+        # Whatever kind it was, the person's published card no longer has its basis: it leaves the
+        # regional bank now, in this transaction, not at the next refresh of the projection.
+        from regional.bank import unpublish_person
+
+        if unpublish_person(organization_id=organization_id, staff_id=consent.staff_id):
+            changes.append("снят(а) с публикации в региональном банке наставников")
+    if consent.staff_id and kind in (ConsentKind.PUBLICATION, ConsentKind.PERSONAL_DATA):
+        # Contest nominations show the name only by the publication consent: hidden now, everywhere.
+        from regional.contests.services import nominations_unpublish
+
+        if nominations_unpublish(organization_id=organization_id, staff_id=consent.staff_id):
+            changes.append("ФИО скрыто в выдвижениях на конкурсы")
     return changes
 
 
@@ -227,7 +241,7 @@ def consent_withdraw(
             note.strip()[:300],
         )
         consent.save()
-        changes = _withdrawal_effects(consent, withdrawn_on, reason)
+        changes = _withdrawal_effects(consent, withdrawn_on, reason, organization_id=organization.pk)
         summary = f"{consent.subject_full_name}: {reason}."
         if changes:
             summary += " Изменения: " + "; ".join(changes) + "."

@@ -70,6 +70,32 @@ def order_encouragement_create(
     )
 
 
+def order_contest_encouragement_create(*, actor, number: str, day: date | None, title: str, content: dict) -> Order:
+    """A draft order of encouragement by a contest's results (content: regional.contests.encouragement).
+
+    One such order per contest in the register; it is signed later by attaching its scan.
+    """
+    contest = content.get("contest") if isinstance(content, dict) else None
+    if not isinstance(contest, dict) or not contest.get("id"):
+        raise ValidationError("Не указан конкурс, по итогам которого издаётся приказ.")
+    if not content.get("winners") and not content.get("participants"):
+        raise ValidationError("По итогам конкурса поощрять некого: от организации не было участников.")
+    with transaction.atomic():
+        existing = (
+            Order.objects.select_for_update()
+            .filter(kind=Order.Kind.ENCOURAGEMENT, content__contest__id=contest["id"])
+            .first()
+        )
+        if existing is not None:
+            raise ValidationError(
+                f"Приказ о поощрении по итогам конкурса «{contest.get('title', '')}» уже сформирован: "
+                f"№ {existing.number} от {existing.date:%d.%m.%Y}."
+            )
+        return order_create(
+            actor=actor, kind=Order.Kind.ENCOURAGEMENT, number=number, day=day, title=title, content=content
+        )
+
+
 def order_attach_scan(*, actor, order: Order, scan) -> Order:
     """Attach the signed scan (PDF, JPEG or PNG by content): the order becomes signed."""
     try:

@@ -2,8 +2,15 @@
 
 Lifecycle: draft → approved (by the director's order, with every consent signed) → active (on the
 start date) → completed or ended early. The cap of mentees per mentor is checked here for a clear
-message and enforced by the database trigger of migration 0010, which also serializes concurrent
-approvals for one mentor.
+message and enforced by the database trigger (migrations 0010 and 0018), which also serializes
+concurrent approvals for one mentor — across organizations too: a mentor's mentees here, their
+network pairs in other organizations and an outside mentor's pairs here all count against one cap
+(the public ledger `regional.MentorLoad`).
+
+A network pair (`is_network`) has a mentor of another organization (an outside bank entry); it is
+created only by `regional.services.network` when the mentor accepts a request, is approved here by
+order like any pair, and when it ends or loses that mentor the request is closed and both
+organizations' published figures are refreshed.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from institutional.models import (
     PairMentee,
     ReplacementReason,
 )
-from institutional.selectors.banks import is_minor_trainee, mentor_load
+from institutional.selectors.banks import is_minor_trainee, mentor_capacity, mentor_load, mentor_network_mentees
 from institutional.selectors.consents import has_signed_consent
 from institutional.selectors.regulation import rules_in_force
 from institutional.services.orders import order_check_details, order_create
@@ -75,12 +82,24 @@ def _busy_mentees(mentees, *, exclude_pair_id=None) -> list[str]:
     return [m.full_name for m in mentees if m.pk in busy]
 
 
-def _check_draft(*, mentor, mentees, form, kinds, starts_on, ends_on, pair_id=None) -> None:
+OUTSIDE_ONLY_BY_REQUEST = (
+    "Наставник другой организации закрепляется только по запросу сетевого наставничества, "
+    "с согласия его руководителя и его самого."
+)
+
+
+def is_outside(mentor: MentorEntry | None) -> bool:
+    return mentor is not None and mentor.home_organization_id is not None
+
+
+def _check_draft(*, mentor, mentees, form, kinds, starts_on, ends_on, pair_id=None, allow_outside=False) -> None:
     errors = {}
     if mentor is None:
         errors["mentor"] = "Выберите наставника."
     elif not mentor.is_active:
         errors["mentor"] = f"{mentor.staff.short_name} исключён(а) из банка наставников."
+    elif is_outside(mentor) and not allow_outside:
+        errors["mentor"] = OUTSIDE_ONLY_BY_REQUEST
     if not mentees:
         errors["mentees"] = "Укажите хотя бы одного наставляемого."
     elif len({m.pk for m in mentees}) != len(mentees):
@@ -110,10 +129,24 @@ def pair_create(
     kinds: list[str],
     starts_on: date,
     ends_on: date,
+    is_network: bool = False,
 ) -> Pair:
-    """A draft pair (one mentee) or group (two or more) — approved later by the director's order."""
+    """A draft pair (one mentee) or group (two or more) — approved later by the director's order.
+
+    `is_network` only from `regional.services.network` (the mentor of another organization accepted).
+    """
     mentees = list(mentees)
-    _check_draft(mentor=mentor, mentees=mentees, form=form, kinds=kinds, starts_on=starts_on, ends_on=ends_on)
+    _check_draft(
+        mentor=mentor,
+        mentees=mentees,
+        form=form,
+        kinds=kinds,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        allow_outside=is_network,
+    )
+    if is_network and not is_outside(mentor):
+        raise ValidationError({"mentor": "В сетевой паре наставник — из другой организации."})
     with transaction.atomic(), actor_context(actor_id(actor)):
         pair = Pair.objects.create(
             mentor=mentor,
@@ -121,6 +154,7 @@ def pair_create(
             kinds=list(dict.fromkeys(kinds)),
             starts_on=starts_on,
             ends_on=ends_on,
+            is_network=is_network,
             created_by_id=actor_id(actor),
         )
         PairMentee.objects.bulk_create(
@@ -145,16 +179,32 @@ def pair_update(
     starts_on: date,
     ends_on: date,
 ) -> Pair:
-    """Change a draft: its mentor, participants, form, kinds and period."""
+    """Change a draft: its mentor, participants, form, kinds and period.
+
+    A network draft keeps its outside mentor or takes one of this organization (the request is then
+    withdrawn); another outside mentor comes only through a request.
+    """
     _check_is_draft(pair)
     mentees = list(mentees)
+    keeps_outside = mentor is not None and pair.is_network and mentor.pk == pair.mentor_id
     _check_draft(
-        mentor=mentor, mentees=mentees, form=form, kinds=kinds, starts_on=starts_on, ends_on=ends_on, pair_id=pair.pk
+        mentor=mentor,
+        mentees=mentees,
+        form=form,
+        kinds=kinds,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        pair_id=pair.pk,
+        allow_outside=keeps_outside,
     )
+    leaves_network = pair.is_network and not keeps_outside
     with transaction.atomic(), actor_context(actor_id(actor)):
         pair.mentor, pair.form, pair.kinds = mentor, form, list(dict.fromkeys(kinds))
         pair.starts_on, pair.ends_on = starts_on, ends_on
+        pair.is_network = keeps_outside
         pair.save()
+        if leaves_network:
+            _network_closed(pair, home_organization_id=None, cancelled=True)
         pair.participants.all().delete()
         PairMentee.objects.bulk_create(
             [PairMentee(pair=pair, mentee=mentee, joined_on=starts_on) for mentee in mentees]
@@ -164,12 +214,26 @@ def pair_update(
 
 def pair_delete(*, actor, pair: Pair) -> None:
     _check_is_draft(pair)
+    pair_id, is_network = pair.pk, pair.is_network
     with transaction.atomic(), actor_context(actor_id(actor)):
         pair.delete()
+        if is_network:
+            _network_closed(pair, home_organization_id=None, cancelled=True, pair_id=pair_id)
+
+
+def _network_closed(pair: Pair, *, home_organization_id: int | None, cancelled: bool = False, pair_id=None) -> None:
+    """The network request behind `pair` is over (in the caller's transaction)."""
+    from regional.services.network import network_pair_closed
+
+    network_pair_closed(pair_id=pair_id or pair.pk, home_organization_id=home_organization_id, cancelled=cancelled)
 
 
 def missing_consents(pair: Pair) -> list[str]:
-    """What is missing before the pair may be approved, one line per person («Иванов И. И.: …»)."""
+    """What is missing before the pair may be approved, one line per person («Иванов И. И.: …»).
+
+    The consents of a mentor of another organization (network pair) are kept and checked in their own
+    organization when its director releases them, so only the mentees' are asked for here.
+    """
     problems = []
     mentor_staff = pair.mentor.staff
     mentor_missing = [
@@ -178,7 +242,7 @@ def missing_consents(pair: Pair) -> list[str]:
             (ConsentKind.PERSONAL_DATA, "согласие на обработку персональных данных"),
             (ConsentKind.MENTORING_DUTIES, "согласие на выполнение обязанностей наставника"),
         )
-        if not has_signed_consent(kind=kind, staff=mentor_staff)
+        if not is_outside(pair.mentor) and not has_signed_consent(kind=kind, staff=mentor_staff)
     ]
     if mentor_missing:
         problems.append(f"наставник {mentor_staff.short_name}: нет подписанного {'; '.join(mentor_missing)}")
@@ -204,11 +268,17 @@ def missing_consents(pair: Pair) -> list[str]:
 
 def _capacity_message(mentor: MentorEntry, *, adding: int = 0) -> str:
     load = mentor_load(mentor)
+    elsewhere = mentor_network_mentees(mentor)
     return (
         f"У наставника {mentor.staff.short_name} уже {load} наставляемых"
+        + (f" (из них в других организациях — {elsewhere})" if elsewhere else "")
         + (f", а к утверждению — ещё {adding}" if adding else "")
-        + f"; предел — {mentor.capacity} (положение о системе наставничества)."
+        + f"; предел — {mentor_capacity(mentor)} (положение о системе наставничества)."
     )
+
+
+def _over_capacity(mentor: MentorEntry, adding: int) -> bool:
+    return mentor_load(mentor) + adding > mentor_capacity(mentor)
 
 
 def _capacity_error(error: DatabaseError) -> ValidationError | None:
@@ -223,11 +293,15 @@ def pair_order_content(pairs: list[Pair]) -> dict:
     """The data the order's DOCX table is built from (kept with the order as it was decided)."""
     rows = []
     for pair in pairs:
+        mentor_staff = pair.mentor.staff
+        position = mentor_staff.position
+        if mentor_staff.is_outside and mentor_staff.home_organization_name:
+            position = f"{position}, {mentor_staff.home_organization_name} (сетевое наставничество)"
         rows.append(
             {
                 "pair_id": pair.pk,
-                "mentor": pair.mentor.staff.full_name,
-                "mentor_position": pair.mentor.staff.position,
+                "mentor": mentor_staff.full_name,
+                "mentor_position": position,
                 "mentees": [p.mentee.full_name for p in pair.participants.select_related("mentee__staff")],
                 "form": pair.get_form_display(),
                 "kinds": [PairKind(kind).label for kind in pair.kinds],
@@ -273,7 +347,7 @@ def pair_approve(*, actor, pairs: list[Pair], order_number: str, order_date: dat
     for pair in pairs:
         adding[pair.mentor_id] = adding.get(pair.mentor_id, 0) + pair.participants.count()
     for pair in {p.mentor_id: p for p in pairs}.values():
-        if mentor_load(pair.mentor) + adding[pair.mentor_id] > pair.mentor.capacity:
+        if _over_capacity(pair.mentor, adding[pair.mentor_id]):
             errors.append(_capacity_message(pair.mentor, adding=adding[pair.mentor_id]))
     if errors:
         raise ValidationError(errors)
@@ -294,6 +368,9 @@ def pair_approve(*, actor, pairs: list[Pair], order_number: str, order_date: dat
                 pair.order, pair.approved_at = order, now
                 pair.save(update_fields=["status", "order", "approved_at"])
                 _start_participants(pair)
+            # The outside mentor's own organization publishes their load across the region too.
+            for home in {p.mentor.home_organization_id for p in pairs if is_outside(p.mentor)}:
+                _refresh_home(home)
     except DatabaseError as error:
         translated = _capacity_error(error)
         if translated is None:
@@ -302,6 +379,12 @@ def pair_approve(*, actor, pairs: list[Pair], order_number: str, order_date: dat
             pair.refresh_from_db()
         raise translated from error
     return order
+
+
+def _refresh_home(organization_id: int) -> None:
+    from regional.services.network import refresh_after_commit
+
+    refresh_after_commit(organization_id)
 
 
 def pair_activate(*, actor, pair: Pair) -> Pair:
@@ -366,6 +449,8 @@ def pair_end(*, actor, pair: Pair, reason: str, ended_on: date | None, note: str
         from institutional.services.questionnaires import pair_satisfaction_run_create
 
         pair_satisfaction_run_create(actor=actor, pair=pair)
+        if pair.is_network:
+            _network_closed(pair, home_organization_id=pair.mentor.home_organization_id)
     return pair
 
 
@@ -393,6 +478,8 @@ def pair_replace_mentor(*, actor, pair: Pair, replacement: Replacement) -> Mento
         errors["new_mentor"] = "Новый наставник должен отличаться от прежнего."
     elif not new_mentor.is_active:
         errors["new_mentor"] = f"{new_mentor.staff.short_name} исключён(а) из банка наставников."
+    elif is_outside(new_mentor):
+        errors["new_mentor"] = OUTSIDE_ONLY_BY_REQUEST
     else:
         missing = [
             label
@@ -406,7 +493,7 @@ def pair_replace_mentor(*, actor, pair: Pair, replacement: Replacement) -> Mento
             errors["new_mentor"] = (
                 f"У наставника {new_mentor.staff.short_name} нет подписанного согласия {' и '.join(missing)}."
             )
-        elif mentor_load(new_mentor) + pair.participants.filter(left_on__isnull=True).count() > new_mentor.capacity:
+        elif _over_capacity(new_mentor, pair.participants.filter(left_on__isnull=True).count()):
             errors["new_mentor"] = _capacity_message(
                 new_mentor, adding=pair.participants.filter(left_on__isnull=True).count()
             )
@@ -448,8 +535,11 @@ def pair_replace_mentor(*, actor, pair: Pair, replacement: Replacement) -> Mento
                 replaced_on=replaced_on,
                 order=order,
             )
-            pair.mentor = new_mentor
-            pair.save(update_fields=["mentor"])
+            was_network = pair.is_network
+            pair.mentor, pair.is_network = new_mentor, False
+            pair.save(update_fields=["mentor", "is_network"])
+            if was_network:
+                _network_closed(pair, home_organization_id=previous.home_organization_id)
     except DatabaseError as error:
         translated = _capacity_error(error)
         pair.refresh_from_db()

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from institutional.dates import organization_today
@@ -26,6 +27,8 @@ from institutional.models import (
 from institutional.selectors.programs import ACTIVE_PAIR_STATUSES, add_months, draft_due_on, pair_side
 from institutional.selectors.regulation import rules_in_force
 from nastavnik.audit import actor_context, actor_id
+from regional.models import DocumentTemplate
+from regional.selectors import template_get
 
 TEXT_FIELDS = ("title", "request", "goal", "tasks", "schedule", "intermediate_results", "planned_results")
 REQUIRED_TEXT = {
@@ -137,18 +140,35 @@ def _write_activities(program: Program, activities: list[dict]) -> None:
     )
 
 
-def program_create(*, actor, pair: Pair, data: dict, activities: list[dict]) -> Program:
-    """The program of an approved or active pair, as a draft the mentor then submits."""
+def program_model(template_id) -> DocumentTemplate:
+    """A published model program that applies to this organization, or ValidationError."""
+    try:
+        return template_get(kind=DocumentTemplate.Kind.PROGRAM, template_id=template_id, organization=connection.tenant)
+    except Http404:
+        raise ValidationError(
+            {"template_id": "Модельная программа не найдена или не применяется в вашей организации."}
+        ) from None
+
+
+def program_create(*, actor, pair: Pair, data: dict, activities: list[dict], template_id: int | None = None) -> Program:
+    """The program of an approved or active pair, as a draft the mentor then submits.
+
+    `template_id`: the model program the form was filled from; its id and version are recorded,
+    so the program's page can tell when the model gets a newer version.
+    """
     if pair.status not in ACTIVE_PAIR_STATUSES:
         raise ValidationError("Программу составляют для пары, утверждённой приказом.")
     if Program.objects.filter(pair=pair).exists():
         raise ValidationError("У этой пары уже есть программа.")
+    template = program_model(template_id) if template_id else None
     values = _clean(pair=pair, data=data, activities=activities)
     with transaction.atomic(), actor_context(actor_id(actor)):
         program = Program.objects.create(
             pair=pair,
             is_group=pair.participants.filter(left_on__isnull=True).count() > 1,
             draft_due_on=draft_due_on(pair),
+            template_id=template.pk if template else None,
+            template_version=template.version if template else None,
             **values,
         )
         _write_activities(program, activities)

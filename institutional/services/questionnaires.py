@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -35,6 +35,8 @@ from institutional.selectors.questionnaires import (
 )
 from institutional.selectors.regulation import rules_in_force
 from nastavnik.audit import actor_context, actor_id
+from regional.models import DocumentTemplate
+from regional.selectors import template_get
 
 OPTIONS_MAX = 30
 OPTION_MAX_LENGTH = 200
@@ -56,6 +58,44 @@ def questionnaire_create(
         raise ValidationError({"kind": "Неизвестный вид анкеты."})
     with transaction.atomic(), actor_context(actor_id(actor)):
         return Questionnaire.objects.create(kind=kind, title=title, description=(description or "").strip())
+
+
+def questionnaire_create_from_template(*, actor, template_id) -> Questionnaire:
+    """A questionnaire with the questions of a published model that applies to this organization.
+
+    Records the model's id and version, so the questionnaire's page can tell about a newer version.
+    """
+    template = template_get(
+        kind=DocumentTemplate.Kind.QUESTIONNAIRE, template_id=template_id, organization=connection.tenant
+    )
+    content = template.content if isinstance(template.content, dict) else {}
+    kind = content.get("questionnaire_kind") or QuestionnaireKind.OTHER
+    if kind not in QuestionnaireKind.values:
+        kind = QuestionnaireKind.OTHER
+    questions = []
+    for number, raw in enumerate(content.get("questions") or [], start=1):
+        fields = {
+            name: raw[name] for name in QuestionData.__dataclass_fields__ if isinstance(raw, dict) and name in raw
+        }
+        try:
+            questions.append(_clean_question(QuestionData(**{"text": "", "type": "", **fields})))
+        except ValidationError as error:
+            raise ValidationError(f"Вопрос № {number} модели: {' '.join(error.messages)}") from error
+    if not questions:
+        raise ValidationError("В модели анкеты нет ни одного вопроса.")
+    with transaction.atomic(), actor_context(actor_id(actor)):
+        questionnaire = Questionnaire.objects.create(
+            kind=kind,
+            title=template.title[:300],
+            description=str(content.get("description") or "").strip(),
+            template_id=template.pk,
+            template_version=template.version,
+        )
+        Question.objects.bulk_create(
+            Question(questionnaire=questionnaire, position=position, **vars(question))
+            for position, question in enumerate(questions, start=1)
+        )
+    return questionnaire
 
 
 def questionnaire_update(*, actor, questionnaire: Questionnaire, title: str, description: str) -> Questionnaire:
@@ -174,6 +214,12 @@ def _clean_question(data: QuestionData) -> QuestionData:
         scale_min_label=min_label,
         scale_max_label=max_label,
     )
+
+
+def question_definition_clean(data: QuestionData) -> QuestionData:
+    """The rules of a question's definition, for questions kept outside a questionnaire
+    (the model questionnaires a region publishes, `regional.services.templates`)."""
+    return _clean_question(data)
 
 
 def question_create(*, actor, questionnaire: Questionnaire, data: QuestionData) -> Question:

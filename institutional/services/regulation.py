@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -83,8 +83,10 @@ def validate_parameters(values: dict) -> dict:
 
 
 def regulation_create_from_template(*, actor, template_id: int) -> RegulationVersion:
-    """A new draft from a published regional model: its parameters and sections."""
-    template = template_get(kind=DocumentTemplate.Kind.REGULATION, template_id=template_id)
+    """A new draft from a published model that applies to this organization: its parameters and sections."""
+    template = template_get(
+        kind=DocumentTemplate.Kind.REGULATION, template_id=template_id, organization=connection.tenant
+    )
     content = template.content or {}
     parameters = {name: content.get("parameters", {}).get(name, _default(name)) for name in RULE_FIELDS}
     parameters = validate_parameters(parameters)

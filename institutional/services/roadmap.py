@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -74,11 +74,14 @@ def _check_editable(roadmap: Roadmap) -> None:
 def roadmap_create_from_template(*, actor, academic_year: int, template_id: int) -> Roadmap:
     """A draft roadmap of the year with the model's stages and activities, deadlines placed in that year."""
     _check_year(academic_year)
-    template = template_get(kind=DocumentTemplate.Kind.ROADMAP, template_id=template_id)
+    template = template_get(kind=DocumentTemplate.Kind.ROADMAP, template_id=template_id, organization=connection.tenant)
     stages = (template.content or {}).get("stages", [])
     with transaction.atomic(), actor_context(actor_id(actor)):
         roadmap = Roadmap.objects.create(
-            academic_year=academic_year, template_id=template.pk, template_title=template.title
+            academic_year=academic_year,
+            template_id=template.pk,
+            template_title=template.title,
+            template_version=template.version,
         )
         for stage_position, stage_data in enumerate(stages, start=1):
             stage = RoadmapStage.objects.create(
@@ -122,6 +125,7 @@ def roadmap_copy_previous(*, actor, academic_year: int) -> Roadmap:
             copied_from=source,
             template_id=source.template_id,
             template_title=source.template_title,
+            template_version=source.template_version,
         )
         for old_stage in source.stages.order_by("position"):
             stage = RoadmapStage.objects.create(roadmap=roadmap, position=old_stage.position, title=old_stage.title)

@@ -90,7 +90,7 @@ def test_the_project_model_regulation_and_roadmap_are_seeded_by_migrate(db):
 def test_template_list_offers_only_the_latest_published_version_of_each_model(db):
     DocumentTemplate.objects.create(kind="regulation", code=REGULATION_CODE, version=2, title="Модель, версия 2")
     DocumentTemplate.objects.create(kind="regulation", code="hidden", version=1, title="Скрытая", is_published=False)
-    listed = template_list(kind="regulation")
+    listed = template_list(kind="regulation", organization=None)
     assert [(t.code, t.version) for t in listed] == [(REGULATION_CODE, 2)]
 
 

@@ -44,6 +44,14 @@ def order_list_page(request):
 def _decisions(order: Order) -> list[tuple[str, str]]:
     """What the order decided, as (text, link) for the detail page."""
     decisions = []
+    contest = (order.content or {}).get("contest") if order.kind == Order.Kind.ENCOURAGEMENT else None
+    if isinstance(contest, dict) and contest.get("id"):
+        decisions.append(
+            (
+                f"Поощрение по итогам конкурса «{contest.get('title', '')}»",
+                reverse("contests:detail", args=[contest["id"]]),
+            )
+        )
     for item in services.order_items(order):
         if item["kind"] == Order.Kind.REGULATION_APPROVAL:
             decisions.append(

@@ -23,6 +23,8 @@ from institutional.selectors import meetings as meeting_selectors
 from institutional.selectors import programs as selectors
 from institutional.services import programs as services
 from nastavnik.documents import docx_response
+from regional.models import DocumentTemplate
+from regional.selectors import newer_version, template_list
 
 
 def _try(form, action):
@@ -84,18 +86,39 @@ def pair_detail(request, pair_id: int):
     )
 
 
+def _chosen_model(request, template_id):
+    """The model program picked to fill the form (None when none or not applicable, with a message)."""
+    if not template_id:
+        return None
+    try:
+        return services.program_model(template_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def program_create(request, pair_id: int):
+    """A new program; «Заполнить по модели» (?template=<id>) pre-fills the form from a model program."""
     pair = selectors.access_pair_for_program(request=request, pair_id=pair_id)
     _require_draft_right(request, pair)
-    form = ProgramForm(
-        request.POST or None,
-        initial={"starts_on": pair.starts_on.isoformat(), "ends_on": pair.ends_on.isoformat()},
-    )
+    source = request.POST if request.method == "POST" else request.GET
+    model = _chosen_model(request, source.get("template_id") or source.get("template"))
+    initial = {"starts_on": pair.starts_on.isoformat(), "ends_on": pair.ends_on.isoformat()}
+    if model is not None and request.method == "GET":
+        initial.update(ProgramForm.initial_from_template(model, starts_on=pair.starts_on, ends_on=pair.ends_on))
+    form = ProgramForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, activities = form.values()
         result = _try(
-            form, lambda: services.program_create(actor=request.user, pair=pair, data=data, activities=activities)
+            form,
+            lambda: services.program_create(
+                actor=request.user,
+                pair=pair,
+                data=data,
+                activities=activities,
+                template_id=model.pk if model else None,
+            ),
         )
         if isinstance(result, Program):
             messages.success(request, "Программа сохранена как черновик.")
@@ -103,7 +126,13 @@ def program_create(request, pair_id: int):
     return render(
         request,
         "institutional/programs/form.html",
-        {"form": form, "pair": pair, "title": "Новая персонализированная программа"},
+        {
+            "form": form,
+            "pair": pair,
+            "title": "Новая персонализированная программа",
+            "models": template_list(kind=DocumentTemplate.Kind.PROGRAM, organization=request.tenant),
+            "model": model,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -129,6 +158,7 @@ def program_detail(request, program_id: int):
             "return_form": ReturnForm(),
             "done_form": ActivityDoneForm(initial={"done_on": organization_today().isoformat()}),
             "meetings": meeting_selectors.pair_meetings(pair, with_notes=True),
+            "newer_template": newer_version(program.template_id, program.template_version),
         },
     )
 

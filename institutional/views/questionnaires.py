@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +32,8 @@ from institutional.selectors import questionnaires as selectors
 from institutional.selectors.pairs import access_pair
 from institutional.services import questionnaires as services
 from nastavnik.xlsx import xlsx_response
+from regional.models import DocumentTemplate
+from regional.selectors import newer_version, template_list
 
 
 def _label_runs(runs: list) -> list:
@@ -61,6 +64,20 @@ def questionnaire_list(request):
 @roles_required(MANAGERS)
 @require_http_methods(["GET", "POST"])
 def questionnaire_create(request):
+    """A new questionnaire: an empty one, or one with the questions of a model questionnaire."""
+    if request.method == "POST" and "template_id" in request.POST:
+        try:
+            questionnaire = services.questionnaire_create_from_template(
+                actor=request.user, template_id=request.POST["template_id"]
+            )
+        except Http404:
+            messages.error(request, "Модельная анкета не найдена или не применяется в вашей организации.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Анкета «{questionnaire.title}» создана по модели. Проверьте вопросы.")
+            return redirect(_detail_url(questionnaire))
+        return redirect("institutional:questionnaire_create")
     form = QuestionnaireCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,6 +95,7 @@ def questionnaire_create(request):
             "heading": "Новая анкета",
             "submit": "Создать",
             "back": reverse("institutional:questionnaire_list"),
+            "models": template_list(kind=DocumentTemplate.Kind.QUESTIONNAIRE, organization=request.tenant),
         },
         status=400 if form.errors else 200,
     )
@@ -107,6 +125,7 @@ def questionnaire_detail(request, questionnaire_id: int):
             "questions": questionnaire.questions.order_by("position"),
             "has_responses": selectors.questionnaire_has_responses(questionnaire=questionnaire),
             "runs": _label_runs(list(selectors.run_list().filter(questionnaire=questionnaire))),
+            "newer_template": newer_version(questionnaire.template_id, questionnaire.template_version),
         },
         status=400 if form.errors else 200,
     )

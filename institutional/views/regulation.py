@@ -21,12 +21,15 @@ from institutional.selectors.regulation import (
 from institutional.services import regulation as services
 from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
-from regional.selectors import template_list
+from regional.selectors import newer_version, template_list
 
 
 def _page(request, *, template_form=None, upload_form=None, status=200):
-    templates = template_list(kind=DocumentTemplate.Kind.REGULATION)
+    templates = template_list(kind=DocumentTemplate.Kind.REGULATION, organization=request.tenant)
+    # The newest version made from a model: once a draft is made from the new model, the notice goes.
+    from_model = RegulationVersion.objects.filter(template_id__isnull=False).order_by("-number").first()
     context = {
+        "newer_template": newer_version(from_model.template_id, from_model.template_version) if from_model else None,
         "in_force": regulation_in_force(),
         "versions": regulation_version_list(),
         "template_form": template_form or TemplateChoiceForm(templates=templates),
@@ -47,7 +50,9 @@ def regulation(request):
 @require_POST
 @roles_required(MANAGERS)
 def regulation_create_from_template(request):
-    form = TemplateChoiceForm(request.POST, templates=template_list(kind=DocumentTemplate.Kind.REGULATION))
+    form = TemplateChoiceForm(
+        request.POST, templates=template_list(kind=DocumentTemplate.Kind.REGULATION, organization=request.tenant)
+    )
     if form.is_valid():
         version = services.regulation_create_from_template(
             actor=request.user, template_id=form.cleaned_data["template"]

@@ -27,7 +27,7 @@ from institutional.services import roadmap as services
 from institutional.services.regulation import Order
 from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
-from regional.selectors import template_list
+from regional.selectors import newer_version, template_list
 
 
 def _message(request, error: ValidationError) -> None:
@@ -38,16 +38,18 @@ def _to_detail(roadmap_id: int):
     return redirect("institutional:roadmap_detail", roadmap_id=roadmap_id)
 
 
-def _create_form(data=None):
+def _create_form(request, data=None):
     return RoadmapCreateForm(
-        data, years=selectors.creatable_years(), templates=template_list(kind=DocumentTemplate.Kind.ROADMAP)
+        data,
+        years=selectors.creatable_years(),
+        templates=template_list(kind=DocumentTemplate.Kind.ROADMAP, organization=request.tenant),
     )
 
 
 @require_GET
 @roles_required(OVERSEERS)
 def roadmap_list(request):
-    return _list_page(request, _create_form())
+    return _list_page(request, _create_form(request))
 
 
 def _list_page(request, form, status=200):
@@ -58,7 +60,7 @@ def _list_page(request, form, status=200):
 @require_POST
 @roles_required(MANAGERS)
 def roadmap_create(request):
-    form = _create_form(request.POST)
+    form = _create_form(request, request.POST)
     if form.is_valid():
         year, source = form.cleaned_data["academic_year"], form.cleaned_data["source"]
         try:
@@ -94,6 +96,7 @@ def roadmap_detail(request, roadmap_id: int):
         "is_editable": roadmap.status == Roadmap.Status.DRAFT,
         "stage_form": StageForm(),
         "status_choices": services.RoadmapActivity.Status.choices,
+        "newer_template": newer_version(roadmap.template_id, roadmap.template_version),
     }
     return render(request, "institutional/roadmap/detail.html", context)
 

@@ -45,7 +45,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-E2E_DATABASE = "nastavnik_e2e"
+# Overridable so that two browser runs on one machine (two checkouts) do not drop each other's database.
+E2E_DATABASE = os.environ.get("NASTAVNIK_E2E_DATABASE", "nastavnik_e2e")
 BASE_DOMAIN = "localhost"  # Chromium resolves *.localhost to loopback by itself
 STARTUP_TIMEOUT = 60
 LOG_TAIL_LINES = 150

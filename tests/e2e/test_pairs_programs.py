@@ -176,10 +176,11 @@ def expect_banks_ready(page: Page, platform, shot) -> None:
 
     nav(page, "Пары и группы")
     expect(page).to_have_url(url(platform, "/org/pairs/"))
-    expect(page.get_by_text("Пар и групп пока нет.")).to_be_visible()
+    # The demo's only pair so far is last year's completed one (fixtures/practices_demo.py).
+    expect(page.locator("table tbody tr").filter(has_text="Проект")).to_have_count(0)
+    expect(page.locator("table tbody tr").filter(has_text="Действует")).to_have_count(0)
     nav(page, "Наставляемые")
     rows = page.get_by_test_id("mentee-table").locator("tbody tr")
-    expect(rows).to_have_count(5)
     expect(rows.filter(has_text="Ожидает наставника")).to_have_count(5)
     nav(page, "Наставники")
     expect(page.get_by_test_id("mentor-table").locator("tbody tr")).to_have_count(5)
@@ -272,7 +273,6 @@ def compute_and_send(page: Page, platform, shot, round_url: str, people: dict[st
 
     nav(page, "Пары и группы")
     rows = page.locator("table tbody tr")
-    expect(rows).to_have_count(3)
     expect(rows.filter(has_text="Проект")).to_have_count(3)
     shot("pairs-drafts")
     return [*matched, (mentor, mentee)]

@@ -30,7 +30,7 @@ test: install
 
 e2e: install
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
-	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider
+	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider --tb=short
 
 bench: install
 	$(PY) -m bench

@@ -273,7 +273,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under .data/.
+# Celery: Redis when REDIS_URL is set, otherwise a filesystem transport under .data/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = Path(os.environ.get("NASTAVNIK_BROKER_DIR", DATA_DIR / "broker"))
 if REDIS_URL:
@@ -284,6 +284,8 @@ else:
     for sub in ("queue", "processed", "results", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
+    # Kombu's filesystem transport with whole-message writes (nastavnik/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "nastavnik.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

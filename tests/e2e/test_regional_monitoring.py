@@ -137,7 +137,9 @@ def test_region_and_municipality_monitor_run_a_campaign_and_download_the_region(
         region.get_by_test_id("campaign-close").click()
         expect(region.get_by_test_id("campaign-status")).to_contain_text("зафиксированы")
         region.get_by_test_id("campaign-export").click()
-        expect(region.get_by_test_id("export-download")).to_be_visible(timeout=60_000)
+        # On a timeout the job's status (queued, failed) is what the assertion reports.
+        expect(region.get_by_test_id("job-status")).to_have_text("Готово", timeout=60_000)
+        expect(region.get_by_test_id("export-download")).to_be_visible()
         _name, content = download(region, region.get_by_test_id("export-download"))
         frozen = load_workbook(io.BytesIO(content), read_only=True)
         rows = list(frozen["Организации"].iter_rows(values_only=True))
@@ -157,8 +159,8 @@ def test_region_and_municipality_monitor_run_a_campaign_and_download_the_region(
         export_form.get_by_label("Охват").select_option(label="Волгоградская область — весь регион")
         region.get_by_test_id("export-start").click()
         expect(region.get_by_test_id("job-progress")).to_be_visible()
-        expect(region.get_by_test_id("export-download")).to_be_visible(timeout=60_000)
-        expect(region.get_by_test_id("job-status")).to_have_text("Готово")
+        expect(region.get_by_test_id("job-status")).to_have_text("Готово", timeout=60_000)
+        expect(region.get_by_test_id("export-download")).to_be_visible()
         _name, content = download(region, region.get_by_test_id("export-download"))
         workbook = load_workbook(io.BytesIO(content), read_only=True)
         for sheet in ("Титульный лист", "Организации", "Итоги", "К4 формы и виды", "К8 нагрузка", "К11 этапы"):

@@ -436,7 +436,7 @@ def _label(key: str) -> str:
 
 
 def figure_groups(figures: dict) -> list[FigureGroup]:
-    """The figures of one organization grouped by indicator (K1–K9, K11, K12), in plain Russian."""
+    """The figures of one organization grouped by indicator (K1–K12), in plain Russian."""
     value = figures.get
     k1_missing = set(filter(None, (value("k1_missing") or "").split("; ")))
     groups = [
@@ -529,6 +529,18 @@ def figure_groups(figures: dict) -> list[FigureGroup]:
             else ["Раздел показывает утверждённое положение и дорожную карту учебного года — их нет."],
         )
     )
+    if "k10_published" in figures:  # rows stored before K10 was counted have no such keys
+        groups.append(
+            FigureGroup(
+                "K10",
+                "К10. Лучшие практики в региональном банке",
+                f"опубликовано кейсов: {value('k10_published', 0)}",
+                items=[
+                    (_label("k10_submitted"), value("k10_submitted", 0)),
+                    (_label("k10_published"), value("k10_published", 0)),
+                ],
+            )
+        )
     stages = defaultdict(dict)
     for key, count in figures.items():
         if key.startswith("k11_stage__"):

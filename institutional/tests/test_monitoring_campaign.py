@@ -40,7 +40,7 @@ def test_without_a_campaign_the_page_says_so_and_shows_the_figures(world, curato
     html = page.content.decode()
     assert 'data-testid="no-campaign"' in html
     assert 'data-testid="submit-form"' not in html
-    for code in ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K11", "K12"):
+    for code in ("K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "K11", "K12"):
         assert f'data-testid="figure-group-{code}"' in html
     assert "Нет утверждённого положения о наставничестве" in html  # K1: what is missing
 
@@ -48,8 +48,8 @@ def test_without_a_campaign_the_page_says_so_and_shows_the_figures(world, curato
 def test_each_indicator_links_to_the_records_behind_it(world, curator):
     html = curator.get(PAGE).content.decode()
 
-    assert html.count("Проверить записи") == 11
-    for path in ("/org/staff/", "/org/regulation/", "/org/pairs/", "/org/deadlines/", "/org/roadmap/"):
+    assert html.count("Проверить записи") == 12
+    for path in ("/org/staff/", "/org/regulation/", "/org/pairs/", "/org/deadlines/", "/org/roadmap/", "/practices/"):
         assert f'href="{path}' in html
 
 
@@ -155,6 +155,7 @@ def test_the_api_shows_the_campaign_and_submits(world, curator):
         "K7",
         "K8",
         "K9",
+        "K10",
         "K11",
         "K12",
     ]

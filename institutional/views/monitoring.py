@@ -33,6 +33,7 @@ RECORD_PAGES = {
     "K7": ("institutional:report_list", "Итоговые отчёты и анкеты"),
     "K8": ("institutional:mentor_list", "Наставники"),
     "K9": ("institutional:regulation", "Положение"),
+    "K10": ("practices:list", "Лучшие практики"),
     "K11": ("institutional:roadmap_list", "Дорожная карта"),
     "K12": ("institutional:staff_list", "Сотрудники"),
 }

@@ -80,7 +80,9 @@ def access_mentee_entry(*, request, entry_id: int, own_only: bool = False) -> Me
 def access_mentor_entry(*, request, entry_id: int, own_only: bool = False) -> MentorEntry:
     if own_only:
         staff = own_staff(request)
-        entry = MentorEntry.objects.select_related("staff").filter(pk=entry_id, staff=staff).first() if staff else None
+        entries = MentorEntry.objects.select_related("staff").filter(pk=entry_id, staff=staff)
+        # A network mentor's entry here is a copy of the one their own organization keeps.
+        entry = entries.filter(home_organization_id__isnull=True).first() if staff else None
     else:
         entry = mentor_entries_visible(request).filter(pk=entry_id).first()
     if entry is None:

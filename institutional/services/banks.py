@@ -305,6 +305,12 @@ def mentor_entry_update(*, actor, entry: MentorEntry, data: dict, own: bool = Fa
     """Change an entry; the mentor themself (`own`) may change competencies, subjects, tags and visibility."""
     allowed = MENTOR_OWN_FIELDS if own else MENTOR_MANAGER_FIELDS
     changes = {name: value for name, value in data.items() if name in allowed}
+    if entry.home_organization_id:
+        home = entry.staff.home_organization_name or "организация наставника"
+        raise ValidationError(
+            f"Запись сетевого наставника ведёт его организация ({home}): здесь она не изменяется, "
+            "изменить её можно в кабинете на сайте своей организации."
+        )
     if not entry.is_active:
         raise ValidationError("Запись исключённого из банка наставника не изменяется.")
     if "competencies" in changes:

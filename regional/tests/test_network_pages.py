@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
 from institutional.dates import organization_today
 from institutional.models import MentorEntry, Pair, Staff
 from institutional.selectors.matching import active_mentors
 from institutional.selectors.overview import setup_overview
+from institutional.services.banks import mentor_entry_update
 from regional.models import NetworkRequest
 from regional.tests.test_network_factories import (
     MENTEE_DIFFICULTIES,
@@ -87,6 +89,11 @@ def test_the_whole_flow_through_the_pages(net, world, client_on):
         assert Pair.objects.get(pk=found.pair_id).status == Pair.Status.APPROVED
     detail = curator.get(f"/network/{found.pk}/").content.decode()
     assert "отпустил наставника" in detail and "утвердил пару приказом № 21-сн" in detail
+    # The school's own pages mark the pair as a network one and name the mentor's organization.
+    listed = curator.get("/org/pairs/").content.decode()
+    assert 'data-testid="network-badge"' in listed and world.school_b.full_name in listed
+    pair_page = curator.get(f"/org/pairs/{found.pair_id}/").content.decode()
+    assert 'data-testid="network-pair"' in pair_page and world.school_b.full_name in pair_page
 
 
 def test_a_director_of_another_organization_is_refused_on_the_page(net, world, client_on):
@@ -168,6 +175,13 @@ def test_the_outside_mentor_sees_only_that_pair(net, world, client_on):
     assert mentor.get(f"/org/programs/pair/{found.pair_id}/new/").status_code == 200  # may draft the program
     me = mentor.get("/org/banks/me/").content.decode()
     assert MENTEE_LAST_NAME in me and "Чужих" not in me
+    # The entry here is the home organization's: no edit button, and the edit page is not found.
+    assert 'data-testid="outside-entry"' in me and "/org/banks/me/mentor/" not in me
+    with tenant_context(world.school_a):
+        outside_entry = MentorEntry.objects.get(staff__is_outside=True)
+    assert mentor.get(f"/org/banks/me/mentor/{outside_entry.pk}/").status_code == 404
+    with tenant_context(world.school_a), pytest.raises(ValidationError, match="ведёт его организация"):
+        mentor_entry_update(actor=world.curator_a, entry=outside_entry, data={"capacity": 5})
     assert mentor.get(f"/org/programs/pair/{other.pk}/").status_code == 404
     for path in ("/org/staff/", "/org/banks/mentees/", "/org/banks/mentors/", "/org/pairs/", "/org/matching/"):
         assert mentor.get(path).status_code in (403, 404), path

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from municipal import services
 from municipal.models import MentorCategory, MentorVerification
 from municipal.tests.factories import bank_mentor
+from tenants.models import AuditEvent
 
 
 @pytest.fixture
@@ -63,6 +65,23 @@ def test_verify_records_and_replaces_the_verification(world, api, mentors):
     detail = api.get(f"/api/v1/base/mentors/{mentors[0].pk}/").json()
     assert detail["status"] == "needs_changes"
     assert detail["verification"]["categories"] == []
+
+
+def test_verdicts_go_into_the_audit_trail_with_who_gave_them(world, api, mentors):
+    url = f"/api/v1/base/mentors/{mentors[0].pk}/verify/"
+    assert api.post(url, {"status": "verified"}, content_type="application/json").status_code == 200
+    second = api.post(url, {"status": "needs_changes", "note": "Уточнить стаж"}, content_type="application/json")
+    assert second.status_code == 200
+
+    connection.set_schema_to_public()  # the trail of public tables is the public schema's
+    verification = MentorVerification.objects.get()
+    events = list(
+        AuditEvent.objects.filter(table_name="municipal_mentorverification", row_id=str(verification.pk)).order_by("id")
+    )
+    assert [event.action for event in events] == ["I", "U"]
+    assert {event.actor_id for event in events} == {world.municipal.pk}
+    assert events[1].changes["status"] == ["verified", "needs_changes"]
+    assert events[1].changes["note"] == ["", "Уточнить стаж"]
 
 
 def test_verify_refuses_bad_input_with_russian_messages_and_changes_nothing(world, api, mentors):

@@ -40,7 +40,7 @@ from regional.tests.test_network_factories import (
     make_waiting_mentee,
     request_for,
 )
-from tenants.models import Membership, Role
+from tenants.models import AuditEvent, Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,12 @@ def test_request_release_accept_and_approval_put_the_mentee_on_the_mentors_cap(n
         "Отпускаем",
     )
     assert found.director_decided_at is not None
+    # The decision is in the public audit trail, with who made it.
+    released = AuditEvent.objects.filter(table_name="regional_networkrequest", row_id=str(found.pk), action="U").latest(
+        "id"
+    )
+    assert released.actor_id == net.director_b.pk
+    assert released.changes["status"] == [NetworkRequest.Status.REQUESTED, NetworkRequest.Status.RELEASED]
 
     found = services.network_request_accept(actor=world.teacher_b, network_request=found, comment="Готов")
     assert found.status == NetworkRequest.Status.ACCEPTED and found.pair_id

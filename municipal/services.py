@@ -216,22 +216,6 @@ def mentor_verify(
 # --- the municipality's own methodologists -----------------------------------------------------------
 
 
-STAFF_FIELDS = (
-    "last_name",
-    "first_name",
-    "patronymic",
-    "personnel_number",
-    "snils",
-    "birth_date",
-    "position",
-    "subjects",
-    "hire_date",
-    "total_experience_years",
-    "pedagogical_experience_years",
-    "qualification_category",
-    "email",
-    "phone",
-)
 SCAN_FIELDS = {
     "personal_data": "personal_data_scan",
     "mentoring_duties": "mentoring_duties_scan",
@@ -282,9 +266,10 @@ def _date(value, *, field: str, label: str, errors: dict, missing: str = "") -> 
 def _staff_values(data: dict, errors: dict) -> dict:
     from institutional.models import QualificationCategory
     from institutional.services.banks import clean_list
+    from institutional.services.staff import EDITABLE_FIELDS
     from tenants.validators import normalize_snils
 
-    values = {name: data.get(name) for name in STAFF_FIELDS}
+    values = {name: data.get(name) for name in EDITABLE_FIELDS}
     for name in ("last_name", "first_name", "patronymic", "personnel_number", "position", "phone"):
         values[name] = _text(values[name])
     for name, label in (("last_name", "фамилию"), ("first_name", "имя"), ("position", "должность")):

@@ -169,3 +169,19 @@ def document_text(content: bytes) -> str:
         for row in grid.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+class Points:
+    """Numbered points of an order: «1.», «2.», sub-points «2.1.»."""
+
+    def __init__(self, document):
+        self.document = document
+        self.number = 0
+
+    def add(self, text: str) -> int:
+        self.number += 1
+        paragraph(self.document, f"{self.number}. {text}", indent=True)
+        return self.number
+
+    def sub(self, parent: int, index: int, text: str) -> None:
+        paragraph(self.document, f"{parent}.{index}. {text}", indent=True)

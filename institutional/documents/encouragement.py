@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from nastavnik.documents import paragraph, signature_block
+from nastavnik.documents import Points, paragraph, signature_block
 
 CURATOR = "Куратору реализации программ наставничества"
 WEBSITE = (
@@ -53,19 +53,10 @@ def _line(entry: dict, *, badge: bool) -> str:
     return f"{group}: " + "; ".join(members) + _place(entry, badge=badge, plural=True)
 
 
-class _Points:
-    def __init__(self, document):
-        self.document = document
-        self.number = 0
-
-    def add(self, text: str) -> int:
-        self.number += 1
-        paragraph(self.document, f"{self.number}. {text}", indent=True)
-        return self.number
-
-    def items(self, parent: int, lines: list[str]) -> None:
-        for index, line in enumerate(lines, start=1):
-            paragraph(self.document, f"{parent}.{index}. {line}{'.' if index == len(lines) else ';'}", indent=True)
+def _items(points: Points, parent: int, lines: list[str]) -> None:
+    """Sub-points of an enumeration: «;» after each, «.» after the last."""
+    for index, line in enumerate(lines, start=1):
+        points.sub(parent, index, f"{line}{'.' if index == len(lines) else ';'}")
 
 
 def contest_encouragement(document, order, *, regulation_reference: str) -> None:
@@ -84,7 +75,7 @@ def contest_encouragement(document, order, *, regulation_reference: str) -> None
         indent=True,
     )
     paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, align="left")
-    points = _Points(document)
+    points = Points(document)
     winners_point = None
     if winners:
         if badge:
@@ -98,12 +89,12 @@ def contest_encouragement(document, order, *, regulation_reference: str) -> None
                 "результаты наставнической деятельности:"
             )
         winners_point = points.add(text)
-        points.items(winners_point, [_line(entry, badge=badge) for entry in winners])
+        _items(points, winners_point, [_line(entry, badge=badge) for entry in winners])
     if participants:
         parent = points.add(
             f"Объявить благодарность участникам регионального конкурса «{title}» за участие в конкурсе:"
         )
-        points.items(parent, [_line(entry, badge=badge) for entry in participants])
+        _items(points, parent, [_line(entry, badge=badge) for entry in participants])
     if winners_point is not None:
         points.add(
             f"Представить педагогических работников, указанных в пункте {winners_point} настоящего приказа, "

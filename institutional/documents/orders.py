@@ -9,7 +9,15 @@ from django.db import connection
 from institutional.documents.encouragement import contest_encouragement
 from institutional.models import Order
 from institutional.selectors.regulation import regulation_in_force
-from nastavnik.documents import document_bytes, docx_response, new_document, paragraph, russian_date, signature_block
+from nastavnik.documents import (
+    Points,
+    document_bytes,
+    docx_response,
+    new_document,
+    paragraph,
+    russian_date,
+    signature_block,
+)
 from nastavnik.documents import table as docx_table
 
 
@@ -204,22 +212,6 @@ def _basis_reference(basis: dict | None, order: Order | None = None) -> str:
     return text
 
 
-class _Points:
-    """Numbered points of the order: «1.», «2.», sub-points «2.1.»."""
-
-    def __init__(self, document):
-        self.document = document
-        self.number = 0
-
-    def add(self, text: str) -> int:
-        self.number += 1
-        paragraph(self.document, f"{self.number}. {text}", indent=True)
-        return self.number
-
-    def sub(self, parent: int, index: int, text: str) -> None:
-        paragraph(self.document, f"{parent}.{index}. {text}", indent=True)
-
-
 def _preamble(document, items: list[dict]) -> None:
     kinds = {item["kind"] for item in items}
     parts = [f"В соответствии с {LAW}"]
@@ -230,7 +222,7 @@ def _preamble(document, items: list[dict]) -> None:
     paragraph(document, text, indent=True)
 
 
-def _regulation_points(points: _Points, item: dict) -> None:
+def _regulation_points(points: Points, item: dict) -> None:
     points.add(f"Утвердить {item['title']} (редакция № {item['version_number']}) (прилагается).")
     points.add(
         f"Ввести в действие {item['title']} (редакция № {item['version_number']}) с {_date_text(item['effective_from'])}."
@@ -252,7 +244,7 @@ def _regulation_points(points: _Points, item: dict) -> None:
     )
 
 
-def _roadmap_points(points: _Points, item: dict, annex: int | None) -> None:
+def _roadmap_points(points: Points, item: dict, annex: int | None) -> None:
     annex_text = f"приложение № {annex}" if annex else "приложение"
     points.add(
         "Утвердить дорожную карту (план мероприятий) реализации системы наставничества педагогических работников "
@@ -273,7 +265,7 @@ def _person_line(item: dict) -> str:
     return f"{item['full_name']}{position}, — с {_date_text(item.get('starts_on'))}"
 
 
-def _appointment_points(points: _Points, items: list[dict], order: Order) -> None:
+def _appointment_points(points: Points, items: list[dict], order: Order) -> None:
     curators = [item for item in items if item["role"] == "curator"]
     council = [item for item in items if item["role"] != "curator"]
     for item in curators:
@@ -333,7 +325,7 @@ def _organizational(document, order: Order) -> None:
     appointments = [item for item in items if item["kind"] == Order.Kind.CURATOR_APPOINTMENT]
     _preamble(document, items)
     paragraph(document, "ПРИКАЗЫВАЮ:", bold=True, align="left")
-    points = _Points(document)
+    points = Points(document)
     # The regulation is «прилагается» (its own document), so the roadmap is the only numbered annex.
     if regulation:
         _regulation_points(points, regulation)

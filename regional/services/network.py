@@ -239,40 +239,48 @@ def _release_problems(found: NetworkRequest) -> list[str]:
     return []
 
 
-def network_request_release(*, actor, network_request: NetworkRequest, comment: str = "") -> NetworkRequest:
-    """The mentor's director lets the mentor take the mentee (the mentor decides next)."""
+def _director_decides(*, actor, network_request: NetworkRequest, comment: str, status: str, check=None):
     comment = _clean_comment(comment)
     if not _has_role(actor, network_request.mentor_organization_id, (Role.DIRECTOR,)):
         raise ValidationError(DIRECTOR_ONLY)
     _check_status(network_request, NetworkRequest.Status.REQUESTED)
+    if check is not None:
+        check(network_request)
+    with transaction.atomic(), actor_context(actor_id(actor)):
+        found = _locked(network_request)
+        _check_status(found, NetworkRequest.Status.REQUESTED)
+        found.status = status
+        found.director_decided_by, found.director_decided_at, found.director_comment = actor, timezone.now(), comment
+        found.save(
+            update_fields=["status", "director_decided_by", "director_decided_at", "director_comment", "updated_at"]
+        )
+    return found
+
+
+def _check_releasable(network_request: NetworkRequest) -> None:
     problems = _release_problems(network_request)
     if problems:
         raise ValidationError("Отпустить наставника нельзя: " + "; ".join(problems) + ".")
-    with transaction.atomic(), actor_context(actor_id(actor)):
-        found = _locked(network_request)
-        _check_status(found, NetworkRequest.Status.REQUESTED)
-        found.status = NetworkRequest.Status.RELEASED
-        found.director_decided_by, found.director_decided_at, found.director_comment = actor, timezone.now(), comment
-        found.save(
-            update_fields=["status", "director_decided_by", "director_decided_at", "director_comment", "updated_at"]
-        )
-    return found
+
+
+def network_request_release(*, actor, network_request: NetworkRequest, comment: str = "") -> NetworkRequest:
+    """The mentor's director lets the mentor take the mentee (the mentor decides next)."""
+    return _director_decides(
+        actor=actor,
+        network_request=network_request,
+        comment=comment,
+        status=NetworkRequest.Status.RELEASED,
+        check=_check_releasable,
+    )
 
 
 def network_request_decline_by_director(*, actor, network_request: NetworkRequest, comment: str = "") -> NetworkRequest:
-    comment = _clean_comment(comment)
-    if not _has_role(actor, network_request.mentor_organization_id, (Role.DIRECTOR,)):
-        raise ValidationError(DIRECTOR_ONLY)
-    _check_status(network_request, NetworkRequest.Status.REQUESTED)
-    with transaction.atomic(), actor_context(actor_id(actor)):
-        found = _locked(network_request)
-        _check_status(found, NetworkRequest.Status.REQUESTED)
-        found.status = NetworkRequest.Status.DECLINED_BY_DIRECTOR
-        found.director_decided_by, found.director_decided_at, found.director_comment = actor, timezone.now(), comment
-        found.save(
-            update_fields=["status", "director_decided_by", "director_decided_at", "director_comment", "updated_at"]
-        )
-    return found
+    return _director_decides(
+        actor=actor,
+        network_request=network_request,
+        comment=comment,
+        status=NetworkRequest.Status.DECLINED_BY_DIRECTOR,
+    )
 
 
 # --- 3. the mentor ---------------------------------------------------------------------------------------

@@ -298,16 +298,17 @@ def contest_close_nominations(*, actor, contest: Contest) -> Contest:
 
 def missing_scores(contest: Contest) -> list[str]:
     """What keeps the results from being published: per juror, how many nominations are not fully scored."""
-    codes = [criterion["code"] for criterion in contest.criteria]
+    codes = {criterion["code"] for criterion in contest.criteria}
     nomination_ids = list(contest.nominations.filter(status=Nomination.Status.SUBMITTED).values_list("pk", flat=True))
+    jurors = list(contest.jurors.select_related("user").order_by("user__last_name", "user__first_name"))
+    scored: dict[tuple[int, int], set[str]] = {}
+    for juror_id, nomination_id, criterion in Score.objects.filter(
+        nomination_id__in=nomination_ids, juror_id__in=[juror.user_id for juror in jurors]
+    ).values_list("juror_id", "nomination_id", "criterion"):
+        scored.setdefault((juror_id, nomination_id), set()).add(criterion)
     lines = []
-    for juror in contest.jurors.select_related("user").order_by("user__last_name", "user__first_name"):
-        scored: dict[int, set[str]] = {}
-        for nomination_id, criterion in Score.objects.filter(
-            nomination_id__in=nomination_ids, juror_id=juror.user_id
-        ).values_list("nomination_id", "criterion"):
-            scored.setdefault(nomination_id, set()).add(criterion)
-        incomplete = sum(1 for pk in nomination_ids if not set(codes) <= scored.get(pk, set()))
+    for juror in jurors:
+        incomplete = sum(1 for pk in nomination_ids if not codes <= scored.get((juror.user_id, pk), set()))
         if incomplete:
             lines.append(f"{juror.user.get_short_name()} — не оценено выдвижений: {incomplete}")
     return lines

@@ -14,13 +14,13 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from institutional.dates import organization_today
 from municipal import selectors, services
 from municipal.access import check_base_access
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from nastavnik.xlsx import xlsx_response
 
 FILTER_PARAMETERS = [
@@ -33,12 +33,6 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("subject", str, description="Предмет"),
 ]
-
-
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
 
 
 class BaseKeeperAPIView(TenantAPIView):
@@ -174,7 +168,7 @@ class BaseMentorVerifyAPI(BaseKeeperAPIView):
                 tags=values["tags"],
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(BaseMentorSerializer(selectors.base_row_get(municipality=municipality, mentor=mentor)).data)
 
 
@@ -192,7 +186,7 @@ class BaseCategoryListAPI(BaseKeeperAPIView):
         try:
             category = services.category_create(actor=request.user, municipality=request.tenant, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(BaseCategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
 
@@ -205,7 +199,7 @@ class BaseCategoryDetailAPI(BaseKeeperAPIView):
         try:
             category = services.category_rename(actor=request.user, category=category, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(BaseCategorySerializer(category).data)
 
     @extend_schema(summary="Удалить категорию (снимается со всех наставников)", responses={204: None})

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from analytics import campaigns
 from analytics.access import CAMPAIGN_MANAGERS, MONITORS
 from institutional.access import has_any_role
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from tenants.models import Level
 
 
@@ -65,12 +65,6 @@ class MonitoringCampaignDetailSerializer(serializers.Serializer):
     pending = MonitoringCampaignPendingSerializer(many=True)
 
 
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
-
-
 def _require_manager(request) -> None:
     if request.tenant.level != Level.REGION or not has_any_role(request, CAMPAIGN_MANAGERS):
         raise PermissionDenied("Открывать и завершать кампании мониторинга может только региональный координатор.")
@@ -107,7 +101,7 @@ class MonitoringCampaignListAPI(TenantAPIView):
         try:
             campaign = campaigns.campaign_open(actor=request.user, region=request.tenant, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(MonitoringCampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -137,7 +131,7 @@ class MonitoringCampaignCloseAPI(TenantAPIView):
         try:
             campaign = campaigns.campaign_close(actor=request.user, campaign=campaign)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(campaign, request.tenant))
 
 

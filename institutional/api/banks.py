@@ -29,14 +29,7 @@ from institutional.models import (
 from institutional.selectors import banks as selectors
 from institutional.selectors.regulation import rules_in_force
 from institutional.services import banks as services
-from nastavnik.api.base import TenantAPIView
-
-
-def raise_as_api_error(error: DjangoValidationError):
-    """Django's ValidationError from a service, as DRF's 400 with the same Russian messages."""
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 
 
 def _call(action):

@@ -6,20 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from institutional.access import MANAGERS
 from institutional.models import News
 from institutional.selectors.news import access_news, news_list
 from institutional.services import news as services
-from nastavnik.api.base import TenantAPIView
-
-
-def _api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 
 
 class NewsSerializer(serializers.ModelSerializer):
@@ -43,7 +36,7 @@ class NewsListView(TenantAPIView):
         try:
             news = services.news_create(actor=request.user, **serializer.validated_data)
         except DjangoValidationError as error:
-            _api_error(error)
+            raise_as_api_error(error)
         return Response(NewsSerializer(news).data, status=status.HTTP_201_CREATED)
 
 
@@ -62,7 +55,7 @@ class NewsDetailView(TenantAPIView):
         try:
             news = services.news_update(actor=request.user, news=news, **serializer.validated_data)
         except DjangoValidationError as error:
-            _api_error(error)
+            raise_as_api_error(error)
         return Response(NewsSerializer(news).data)
 
     @extend_schema(summary="Удалить новость", responses={204: None})

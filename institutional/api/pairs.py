@@ -9,20 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from institutional.access import DIRECTORS, MANAGERS, STAFF_READERS
 from institutional.models import EndReason, MenteeEntry, MentorEntry, Pair, PairForm, PairKind, ReplacementReason
 from institutional.selectors.pairs import access_pair, pair_list
 from institutional.services import pairs as services
-from nastavnik.api.base import TenantAPIView
-
-
-def raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 
 
 class PairSerializer(serializers.ModelSerializer):

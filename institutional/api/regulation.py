@@ -10,7 +10,6 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -19,17 +18,10 @@ from institutional.documents.regulation import regulation_docx_response
 from institutional.models import RegulationVersion
 from institutional.selectors.regulation import RULE_FIELDS, access_regulation_version, regulation_version_list
 from institutional.services import regulation as services
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from nastavnik.uploads import stored_file_response
 from regional.models import DocumentTemplate
 from regional.selectors import template_list
-
-
-def raise_as_api_error(error: DjangoValidationError):
-    """Django's ValidationError from a service, as DRF's 400 with the same Russian messages."""
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
 
 
 class TemplateSerializer(serializers.ModelSerializer):

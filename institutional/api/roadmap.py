@@ -13,14 +13,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from institutional.access import DIRECTORS, MANAGERS, OVERSEERS
-from institutional.api.regulation import ApproveSerializer, raise_as_api_error
+from institutional.api.regulation import ApproveSerializer
 from institutional.dates import organization_today
 from institutional.documents.roadmap import roadmap_docx_response
 from institutional.models import Roadmap, RoadmapActivity, RoadmapStage
 from institutional.selectors import roadmap as selectors
 from institutional.services import roadmap as services
 from institutional.services.regulation import Order
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 
 
 class RoadmapSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ architecture tests list every view that uses it.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, generics, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.views import APIView
@@ -63,3 +64,10 @@ class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
 
 class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):
     pass
+
+
+def raise_as_api_error(error: DjangoValidationError):
+    """A service's Django ValidationError, as DRF's 400 with the same Russian messages (per field when named)."""
+    if hasattr(error, "error_dict"):
+        raise exceptions.ValidationError(error.message_dict) from error
+    raise exceptions.ValidationError({"detail": error.messages}) from error

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from regional.contests import access, encouragement, selectors, services
 from regional.models import Contest, Nomination
 
@@ -140,12 +140,6 @@ class ContestEncouragementOrderSerializer(serializers.Serializer):
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
-
-
 def _require_manager(request) -> None:
     if not access.can_manage(request):
         raise PermissionDenied("Конкурсами региона управляет региональный координатор (на хосте региона).")
@@ -190,7 +184,7 @@ class ContestListAPI(TenantAPIView):
         try:
             contest = services.contest_create(actor=request.user, region=request.tenant, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestSerializer(contest).data, status=status.HTTP_201_CREATED)
 
 
@@ -212,7 +206,7 @@ class ContestDetailAPI(TenantAPIView):
         try:
             contest = services.contest_update(actor=request.user, contest=contest, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestSerializer(contest).data)
 
 
@@ -238,7 +232,7 @@ class ContestStageAPI(TenantAPIView):
         try:
             contest = STAGES[action](actor=request.user, contest=contest)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestSerializer(contest).data)
 
 
@@ -263,7 +257,7 @@ class ContestJurorListAPI(TenantAPIView):
         try:
             juror = services.juror_add(actor=request.user, contest=contest, email=data.validated_data["email"])
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestJurorSerializer(juror).data, status=status.HTTP_201_CREATED)
 
 
@@ -275,7 +269,7 @@ class ContestJurorAPI(TenantAPIView):
         try:
             services.juror_remove(actor=request.user, contest=contest, user_id=user_id)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -300,7 +294,7 @@ class ContestNominationListAPI(TenantAPIView):
                 actor=request.user, organization=request.tenant, contest=contest, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestNominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
 
@@ -315,7 +309,7 @@ class ContestNominationWithdrawAPI(TenantAPIView):
                 actor=request.user, organization=request.tenant, nomination=nomination
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestNominationSerializer(nomination).data)
 
 
@@ -368,7 +362,7 @@ class ContestScoresAPI(TenantAPIView):
         try:
             services.scores_submit(actor=request.user, nomination=nomination, values=data.validated_data["scores"])
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestScoresSerializer(_own_scores(contest, request.user, nomination)).data)
 
 
@@ -401,7 +395,7 @@ class ContestEncouragementOrderAPI(TenantAPIView):
                 day=data.validated_data["order_date"],
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(ContestEncouragementOrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 

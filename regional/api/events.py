@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from institutional.access import has_any_role
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from regional import events
 from regional.models import Event
 from tenants.models import User
@@ -119,12 +119,6 @@ class EventAttendanceResult(serializers.Serializer):
     changed = serializers.IntegerField()
 
 
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
-
-
 def _require_organizer(request) -> None:
     if request.tenant.level not in events.ORGANIZERS:
         raise NotFound("Не найдено.")
@@ -168,7 +162,7 @@ class EventListAPI(TenantAPIView):
         try:
             event = events.event_create(actor=request.user, publisher=request.tenant, data=_data(request))
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, event.pk), status=status.HTTP_201_CREATED)
 
 
@@ -184,7 +178,7 @@ class EventDetailAPI(TenantAPIView):
         try:
             events.event_update(actor=request.user, publisher=request.tenant, event=event, data=_data(request))
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, event.pk))
 
 
@@ -196,7 +190,7 @@ class EventCancelAPI(TenantAPIView):
         try:
             events.event_cancel(actor=request.user, publisher=request.tenant, event=event)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, event.pk))
 
 
@@ -221,7 +215,7 @@ class EventRegisterAPI(TenantAPIView):
         try:
             events.registration_create(actor=request.user, event=event, organization=request.tenant, user=user)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, event.pk), status=status.HTTP_201_CREATED)
 
 
@@ -244,7 +238,7 @@ class EventUnregisterAPI(TenantAPIView):
         try:
             events.registration_cancel(actor=request.user, registration=registration)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -274,7 +268,7 @@ class EventAttendanceAPI(TenantAPIView):
         try:
             changed = events.attendance_mark(actor=request.user, publisher=request.tenant, event=event, marks=marks)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response({"changed": changed})
 
 

@@ -12,19 +12,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from regional import network as selectors
 from regional.models import NetworkRequest
 from regional.services import network as services
-
-
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
 
 
 class NetworkOrganizationSerializer(serializers.Serializer):
@@ -117,7 +111,7 @@ class NetworkListAPI(TenantAPIView):
                 actor=request.user, organization=request.tenant, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(NetworkRequestSerializer(_card(request, created)).data, status=status.HTTP_201_CREATED)
 
 
@@ -150,7 +144,7 @@ def _decision_view(name: str, action, summary: str):
                 else:
                     found = action(actor=request.user, network_request=found, **data.validated_data)
             except DjangoValidationError as error:
-                _raise_as_api_error(error)
+                raise_as_api_error(error)
             found = selectors.access_network_request(request=request, request_id=found.pk)
             return Response(NetworkRequestSerializer(_card(request, found)).data)
 

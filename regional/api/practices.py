@@ -20,11 +20,11 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from institutional.models import MenteeCategory, PairForm, PairKind
-from nastavnik.api.base import TenantAPIView, TenantGenericAPIView
+from nastavnik.api.base import TenantAPIView, TenantGenericAPIView, raise_as_api_error
 from regional.models import PracticeCase, PracticeReview
 from regional.practices import selectors, services
 from regional.practices.access import (
@@ -37,12 +37,6 @@ from regional.practices.access import (
     sees_reviews,
 )
 from tenants.models import Level
-
-
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
 
 
 class PracticeMaterialSerializer(serializers.Serializer):
@@ -193,7 +187,7 @@ class PracticeListAPI(TenantGenericAPIView):
         try:
             case = services.case_start(actor=request.user, program_id=data.validated_data["program_id"])
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, case), status=status.HTTP_201_CREATED)
 
 
@@ -218,7 +212,7 @@ class PracticeDetailAPI(TenantAPIView):
         try:
             case = services.case_update(actor=request.user, case=case, data=dict(data.validated_data))
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, access_case(request=request, case_id=case.pk)))
 
 
@@ -232,7 +226,7 @@ class PracticeSubmitAPI(TenantAPIView):
         try:
             case = services.case_submit(actor=request.user, case=case)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, access_case(request=request, case_id=case.pk)))
 
 
@@ -251,7 +245,7 @@ class PracticeReviewAPI(TenantAPIView):
         try:
             services.case_review(actor=request.user, case=case, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         case.refresh_from_db()
         return Response(_detail(request, case))
 

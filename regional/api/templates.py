@@ -13,10 +13,10 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from nastavnik.api.base import TenantAPIView
+from nastavnik.api.base import TenantAPIView, raise_as_api_error
 from regional import selectors
 from regional.models import DocumentTemplate
 from regional.selectors import TEMPLATE_EDITORS as EDITORS
@@ -92,12 +92,6 @@ class ModelDocumentPublishInput(serializers.Serializer):
     change_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _raise_as_api_error(error: DjangoValidationError):
-    if hasattr(error, "error_dict"):
-        raise ValidationError(error.message_dict) from error
-    raise ValidationError({"detail": error.messages}) from error
-
-
 def _require_editor(request) -> None:
     if request.tenant.level not in EDITORS:
         raise NotFound("Не найдено.")
@@ -150,7 +144,7 @@ class TemplateListAPI(TenantAPIView):
         try:
             template = services.template_adapt(actor=request.user, publisher=request.tenant, source=source)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, template), status=status.HTTP_201_CREATED)
 
 
@@ -179,7 +173,7 @@ class TemplateDetailAPI(TenantAPIView):
                 content=data.validated_data["content"],
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, template))
 
     @extend_schema(summary="Удалить неопубликованный черновик", request=None, responses={204: None})
@@ -189,7 +183,7 @@ class TemplateDetailAPI(TenantAPIView):
         try:
             services.template_delete_draft(actor=request.user, publisher=request.tenant, template=template)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -212,7 +206,7 @@ class TemplatePublishAPI(TenantAPIView):
                 change_note=data.validated_data["change_note"],
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, template))
 
 
@@ -228,7 +222,7 @@ class TemplateNewVersionAPI(TenantAPIView):
         try:
             draft = services.template_new_version(actor=request.user, publisher=request.tenant, template=template)
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_as_api_error(error)
         return Response(_detail(request, draft), status=status.HTTP_201_CREATED)
 
 
